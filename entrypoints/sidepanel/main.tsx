@@ -1,0 +1,2 @@
+import { render } from 'preact';
+render(<p>CTI Pop</p>, document.getElementById('app')!);

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { APPLICATION_TYPES } from '../cti/variables';
+
+/**
+ * CTI Pop event stream protocol, version 1: the wire format a PBX panel or bridge speaks to the
+ * extension over WebSocket (two-way) or Server-Sent Events (one-way). These zod schemas are the
+ * single definition; README's "Event stream protocol" and its JSON schemas are generated from them.
+ * Unknown fields are ignored (zod strips them) so servers can add fields without breaking clients.
+ */
+export const PROTOCOL_VERSION = 1;
+
+const variables = z.record(z.string(), z.string());
+const epochMs = z.number().int().nonnegative();
+
+const callBase = {
+  type: z.literal('call'),
+  /** Monotonic per server; the resume position (WebSocket `resume.lastEventId`, SSE `id:`). */
+  id: z.string().min(1).max(64),
+  callId: z.string().min(1).max(128),
+  at: epochMs,
+  /** The endpoint(s) this event concerns (e.g. `PJSIP/100`); the client keeps only its own. */
+  users: z.array(z.string().max(128)).max(64),
+};
+
+export const callFrame = z.discriminatedUnion('event', [
+  z.object({ ...callBase, event: z.literal('offered'), direction: z.enum(['inbound', 'outbound', 'internal']), variables }),
+  z.object({ ...callBase, event: z.literal('application'), application: z.object({ type: z.enum(APPLICATION_TYPES), name: z.string().max(128) }) }),
+  z.object({ ...callBase, event: z.literal('ringing'), variables: variables.optional() }),
+  z.object({ ...callBase, event: z.literal('answered'), variables: variables.optional() }),
+  z.object({ ...callBase, event: z.literal('variables'), variables }),
+  z.object({ ...callBase, event: z.literal('ended'), cause: z.number().int().optional(), cdr: variables.optional() }),
+]);
+
+export const serverFrame = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('hello'),
+    protocol: z.number().int(),
+    serverId: z.string().max(128),
+    /** Opaque; sent back in `auth.resume` to continue after the last event seen. */
+    resumeToken: z.string().max(256),
+    /** True when the server could replay everything after the client's last event id. */
+    resumed: z.boolean(),
+    heartbeatMs: z.number().int().positive().max(60_000),
+  }),
+  /** After a hello with resumed=false: the calls active now; calls the client has and this lacks ended meanwhile. */
+  z.object({ type: z.literal('snapshot'), callIds: z.array(z.string()).max(10_000) }),
+  callFrame,
+  z.object({ type: z.literal('heartbeat'), at: epochMs }),
+  z.object({ type: z.literal('pong'), nonce: z.string().max(64) }),
+  z.object({ type: z.literal('control-result'), ref: z.string().max(64), ok: z.boolean(), reason: z.string().max(500).optional() }),
+  z.object({ type: z.literal('error'), code: z.string().max(64), message: z.string().max(500) }),
+]);
+
+export const clientFrame = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('auth'),
+    protocol: z.number().int(),
+    token: z.string().max(4096),
+    users: z.array(z.string().max(128)).max(64),
+    resume: z.object({ token: z.string().max(256), lastEventId: z.string().max(64) }).optional(),
+  }),
+  z.object({ type: z.literal('ping'), nonce: z.string().max(64) }),
+  z.object({
+    type: z.literal('control'),
+    ref: z.string().max(64),
+    callId: z.string().max(128),
+    set: variables,
+    route: z.object({ type: z.string(), name: z.string() }).nullable(),
+    break: z.boolean(),
+  }),
+]);
+
+export type CallFrame = z.infer<typeof callFrame>;
+export type ServerFrame = z.infer<typeof serverFrame>;
+export type ClientFrame = z.infer<typeof clientFrame>;

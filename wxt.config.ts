@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { defineConfig } from 'wxt';
+import preact from '@preact/preset-vite';
+
+// The public half of the key that pins the Chrome extension ID (hhmelekflmhphgkmcllpnfjdelffndei),
+// so administrators can target policies at it. The private key is never committed.
+const chromeKey = readFileSync(new URL('./chrome-public-key.b64', import.meta.url), 'utf8').trim();
+export const GECKO_ID = 'cti-pop@cti-pop.org';
+
+export default defineConfig({
+  modules: ['@wxt-dev/webextension-polyfill'],
+  vite: () => ({ plugins: [preact()] }),
+  zip: {
+    artifactTemplate: '{{name}}-{{version}}-{{browser}}-mv{{manifestVersion}}.zip',
+    sourcesTemplate: '{{name}}-{{version}}-sources.zip',
+    excludeSources: ['test/e2e/out/**', '.output/**', 'node_modules/**'],
+  },
+  manifest: ({ browser }) => ({
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
+    default_locale: 'en',
+    permissions: ['storage', 'alarms', 'notifications', 'tabs', 'idle', ...(browser === 'chrome' ? ['sidePanel'] : [])],
+    // Hosts are requested at runtime for exactly the configured origins (options page).
+    optional_host_permissions: ['http://*/*', 'https://*/*'],
+    host_permissions: [],
+    storage: { managed_schema: 'managed_schema.json' },
+    action: { default_title: '__MSG_extName__', default_popup: 'popup.html' },
+    commands: {
+      'open-panel': { suggested_key: { default: 'Alt+Shift+C' }, description: '__MSG_commandOpenPanel__' },
+    },
+    ...(browser === 'chrome'
+      ? { key: chromeKey }
+      : {
+          browser_specific_settings: {
+            gecko: { id: GECKO_ID, strict_min_version: '128.0', data_collection_permissions: { required: ['none'] } },
+          },
+          // Firefox MV3's default CSP adds upgrade-insecure-requests, which silently turns
+          // ws://127.0.0.1 into wss:// and breaks PBXs on a LAN without TLS (TOOLCHAIN.md §4).
+          content_security_policy: { extension_pages: "script-src 'self'; object-src 'self'" },
+        }),
+  }),
+});
