@@ -1,0 +1,52 @@
+import type { Call, LookupRecord } from './calls/call';
+
+/**
+ * What the background publishes for the side panel, popup and options page (in
+ * `storage.session` under VIEW_KEY, so a page that opens late still sees the current state).
+ * Pages render it; they never compute call state themselves.
+ */
+export const VIEW_KEY = 'view';
+
+export interface ConnectionHealth {
+  state: 'unconfigured' | 'connecting' | 'connected' | 'reconnecting' | 'error';
+  since: number;
+  /** What went wrong, in words a person can act on (credentials never included). */
+  lastError?: string;
+  nextRetryAt?: number;
+  /** The stream URL with credentials redacted. */
+  url?: string;
+}
+
+export type PopState = 'pending' | 'popped' | 'suppressed' | 'refused' | 'none';
+
+export interface CallCard {
+  call: Call;
+  lookups: LookupRecord[];
+  pop: { state: PopState; url?: string; detail?: string; at?: number };
+}
+
+export interface HistoryEntry {
+  id: string;
+  direction: Call['direction'];
+  number: string;
+  name: string;
+  startedAt: number;
+  endedAt: number;
+  outcome: 'answered' | 'missed' | 'busy' | 'failed' | 'answered-elsewhere';
+  billsec: number;
+  postcall: 'none' | 'pending' | 'delivered' | 'dead';
+}
+
+export interface OutboxView {
+  pending: number;
+  nextAttemptAt?: number;
+  dead: { key: string; url: string; reason: string }[];
+}
+
+export interface ViewState {
+  connection: ConnectionHealth;
+  calls: CallCard[];
+  history: HistoryEntry[];
+  outbox: OutboxView;
+  doNotDisturb: boolean;
+}
