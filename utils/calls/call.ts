@@ -17,6 +17,8 @@ export interface Call {
   cause?: number;
   /** CTI.md §2 variables as they stand now, including what replies set. */
   variables: Variables;
+  /** Names a CTI reply set: later PBX updates do not overwrite them (CTI.md §2, [ours]). */
+  replied?: string[];
   /** The PBX's own CDR, when its stream provides one. */
   pbxCdr?: PbxCdr;
 }

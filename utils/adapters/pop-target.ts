@@ -1,0 +1,84 @@
+import { browser } from 'wxt/browser';
+import type { Settings } from '../settings/schema';
+
+const POP_TAB_KEY = 'popTab';
+const PANEL_KEY = 'panelSeen';
+/** The side panel reports itself every 10 s; older than this, it is taken as closed. */
+const PANEL_FRESH_MS = 25_000;
+
+type SidePanelApi = { open(o: { windowId: number }): Promise<void> };
+const sidePanel = (): SidePanelApi | undefined => (globalThis as { chrome?: { sidePanel?: SidePanelApi } }).chrome?.sidePanel;
+
+export async function notePanel(open: boolean, windowId: number | undefined) {
+  await browser.storage.session.set({ [PANEL_KEY]: open ? { windowId, at: Date.now() } : null });
+}
+
+async function panelIsOpen(): Promise<boolean> {
+  const seen = (await browser.storage.session.get(PANEL_KEY))[PANEL_KEY] as { at: number } | null | undefined;
+  return !!seen && Date.now() - seen.at < PANEL_FRESH_MS;
+}
+
+/**
+ * Shows a pop-up URL where the settings say. The side panel needs no call here: it renders the
+ * newest popped call's URL from the view state. When it is closed — browsers only open it on a
+ * user gesture — the configured fallback takes over. Returns where the pop went.
+ */
+export async function showPop(url: string, settings: Settings, notify: () => Promise<void>): Promise<string> {
+  const b = settings.behaviour;
+  if (b.target === 'sidepanel') {
+    if (await panelIsOpen()) return 'sidepanel';
+    if (b.fallback === 'notification') {
+      await notify();
+      return 'notification';
+    }
+    if (b.fallback === 'badge') {
+      await browser.action.setBadgeText({ text: '1' });
+      return 'badge';
+    }
+  }
+  if (b.target === 'window') {
+    const win = await browser.windows.create({ url, type: 'popup', width: 520, height: 720, focused: b.focus });
+    return `window ${win?.id ?? ''}`;
+  }
+  return `tab ${await openInTab(url, b.reuseTab, b.focus)}`;
+}
+
+/** Opens `url` in a tab, reusing the tab of an earlier pop with the same origin when asked. */
+export async function openInTab(url: string, reuse: boolean, focus: boolean): Promise<number | undefined> {
+  if (reuse) {
+    const saved = (await browser.storage.session.get(POP_TAB_KEY))[POP_TAB_KEY] as { id: number; origin: string } | undefined;
+    if (saved && saved.origin === new URL(url).origin) {
+      try {
+        const tab = await browser.tabs.update(saved.id, { url, active: focus });
+        if (focus && tab?.windowId !== undefined) await browser.windows.update(tab.windowId, { focused: true });
+        return saved.id;
+      } catch {
+        // The tab was closed since; open a new one.
+      }
+    }
+  }
+  const tab = await browser.tabs.create({ url, active: focus });
+  if (tab.id !== undefined) await browser.storage.session.set({ [POP_TAB_KEY]: { id: tab.id, origin: new URL(url).origin } });
+  return tab.id;
+}
+
+/** Opens the side panel in response to a user gesture (notification click, command). */
+export async function openPanel(windowId?: number): Promise<boolean> {
+  try {
+    const api = sidePanel();
+    if (api) {
+      const id = windowId ?? (await browser.windows.getLastFocused()).id;
+      if (id === undefined) return false;
+      await api.open({ windowId: id });
+      return true;
+    }
+    const sidebar = (browser as unknown as { sidebarAction?: { open(): Promise<void> } }).sidebarAction;
+    if (sidebar) {
+      await sidebar.open();
+      return true;
+    }
+  } catch {
+    // Not a user gesture after all: the caller falls back to a tab.
+  }
+  return false;
+}

@@ -1,0 +1,19 @@
+import type { Call } from '../calls/call';
+import type { Cdr } from '../cdr/build-cdr';
+import { withNumberFormats } from '../cti/phone-formats';
+
+/** The variables a template sees for a call: the call's own, what the engine knows, number formats. */
+export function callVariables(call: Call, homeCountry: string): Record<string, string> {
+  const base: Record<string, string> = {
+    direction: call.direction,
+    timestamp: String(Math.floor(call.offeredAt / 1000)),
+    linkedid: call.id,
+  };
+  for (const [k, v] of Object.entries(call.variables)) if (v !== undefined) base[k] = v;
+  return withNumberFormats(base, homeCountry) as Record<string, string>;
+}
+
+/** Post-call templates see the call's variables with the CDR's fields on top. */
+export function cdrVariables(call: Call, cdr: Cdr, homeCountry: string): Record<string, string> {
+  return { ...callVariables(call, homeCountry), ...cdr };
+}

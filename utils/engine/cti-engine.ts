@@ -1,0 +1,223 @@
+import type { Call, LookupRecord } from '../calls/call';
+import type { CallEvent } from '../calls/call-event';
+import { applyEvent, forgetCall, markPopped, setVariables, type CallBook, type Lifecycle } from '../calls/call-book';
+import { buildCdr, cdrKey } from '../cdr/build-cdr';
+import { applyReply } from '../cti/apply-reply';
+import { expandTemplate } from '../cti/expand-template';
+import type { LookupResult } from '../cti/lookup-runner';
+import { parseReply, type Reply } from '../cti/parse-reply';
+import { redactUrl } from '../cti/redact-url';
+import { CALL_VARIABLES, CDR_VARIABLES } from '../cti/variables';
+import type { Settings } from '../settings/schema';
+import type { PopState } from '../view-state';
+import { applicationRequests, popDecision, preCallRequests, type PlannedRequest } from './control-points';
+import { callVariables, cdrVariables } from './call-variables';
+
+export interface ReplyActions {
+  set: Record<string, string>;
+  route: Reply['route'];
+  break: boolean;
+}
+
+export interface EngineDeps {
+  settings: () => Settings;
+  now: () => number;
+  lookup: (url: string, timeoutMs: number) => Promise<LookupResult>;
+  /** Shows the pop-up; `url` is already expanded and checked. */
+  pop: (call: Call, url: string) => Promise<void>;
+  /** Resolves once the record is persisted in the outbox (not when it is delivered). */
+  queuePostCall: (key: string, url: string, call: Call) => Promise<void>;
+  /** Asks the PBX to act on a reply; absent when the connector cannot control calls. */
+  control?: (callId: string, actions: ReplyActions) => Promise<{ ok: boolean; reason?: string }>;
+  saveBook: (book: CallBook) => Promise<void>;
+  /** Something the UI shows changed (call, lookup record, pop state). */
+  onChange: (callId: string) => void;
+}
+
+export interface CallActivity {
+  lookups: LookupRecord[];
+  pop: { state: PopState; url?: string; detail?: string; at?: number };
+}
+
+const CALL_NAMES: readonly string[] = CALL_VARIABLES;
+const CDR_NAMES: readonly string[] = [...CALL_VARIABLES, ...CDR_VARIABLES];
+
+/**
+ * The CTI engine: feeds normalised events to the call model and runs the control points of
+ * CTI.md §1 for each lifecycle step. Events are handled one at a time in arrival order; the slow
+ * work of a call (lookups, then pop, then post-call) runs on that call's own chain, so a slow CRM
+ * delays only its own call, and the pop waits for the pre-call reply (bounded by its timeout).
+ */
+export function createEngine(deps: EngineDeps, initial: CallBook) {
+  let book = initial;
+  let queue: Promise<void> = Promise.resolve();
+  const chains = new Map<string, Promise<void>>();
+  const activity = new Map<string, CallActivity>();
+
+  const activityOf = (callId: string) => {
+    let a = activity.get(callId);
+    if (!a) activity.set(callId, (a = { lookups: [], pop: { state: 'none' } }));
+    return a;
+  };
+
+  /** Runs `work` after everything already queued for this call; failures never break the chain. */
+  const onCall = (callId: string, work: () => Promise<void>) => {
+    const next = (chains.get(callId) ?? Promise.resolve()).then(work).catch((error) => {
+      activityOf(callId).lookups.push({ point: 'inbound', url: '', outcome: 'invalid', ms: 0, detail: `internal error: ${String(error)}` });
+    });
+    chains.set(callId, next);
+    void next.then(() => chains.get(callId) === next && chains.delete(callId));
+    return next;
+  };
+
+  const save = () => deps.saveBook(book);
+
+  async function request(callId: string, planned: PlannedRequest): Promise<ReplyActions | undefined> {
+    const call = book.calls[callId];
+    if (!call) return undefined;
+    const settings = deps.settings();
+    const expanded = expandTemplate(planned.template, callVariables(call, settings.numbers.homeCountry), { known: CALL_NAMES });
+    const record: LookupRecord = { point: planned.point, url: '', outcome: 'refused', ms: 0 };
+    activityOf(callId).lookups.push(record);
+    if (!expanded.ok) {
+      record.url = redactUrl(planned.template);
+      record.detail = expanded.reason;
+      deps.onChange(callId);
+      return undefined;
+    }
+    record.url = redactUrl(expanded.url);
+    const result = await deps.lookup(expanded.url, settings.advanced.lookupTimeoutMs);
+    Object.assign(record, { outcome: result.outcome, status: result.status, ms: result.ms, detail: result.error });
+    if (result.outcome !== 'ok') return void deps.onChange(callId);
+    const parsed = parseReply(result.body ?? '', { maxBytes: settings.advanced.maxReplyBytes });
+    if (!parsed.ok) {
+      Object.assign(record, { outcome: 'invalid', detail: parsed.line ? `${parsed.error} (line ${parsed.line}, column ${parsed.column})` : parsed.error });
+      return void deps.onChange(callId);
+    }
+    if (parsed.issues.length) record.detail = parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+    const current = book.calls[callId];
+    if (!current) return undefined;
+    const applied = applyReply(current.variables, parsed.value);
+    record.changes = applied.changes;
+    const changed = Object.fromEntries(Object.entries(applied.changes).map(([k, c]) => [k, c.to]));
+    if (Object.keys(changed).length) {
+      book = setVariables(book, callId, changed);
+      await save();
+    }
+    deps.onChange(callId);
+    const actions = applied.actions;
+    const wantsControl = Object.keys(actions.set).length > 0 || actions.route !== null;
+    if (wantsControl && deps.control) {
+      const outcome = await deps.control(callId, actions);
+      if (!outcome.ok) record.detail = [record.detail, `PBX did not apply the reply: ${outcome.reason}`].filter(Boolean).join('; ');
+    } else if (actions.route) {
+      record.detail = [record.detail, `route to ${actions.route.type} ${actions.route.name} shown only: the connector cannot control calls`].filter(Boolean).join('; ');
+    }
+    deps.onChange(callId);
+    return actions;
+  }
+
+  async function runAll(callId: string, requests: PlannedRequest[]) {
+    for (const planned of requests) {
+      const actions = await request(callId, planned);
+      if (actions?.break) break;
+    }
+  }
+
+  async function popCall(callId: string) {
+    const call = book.calls[callId];
+    if (!call || call.state === 'ended') return;
+    const settings = deps.settings();
+    const marked = markPopped(book, callId);
+    if (!marked.first) return;
+    const a = activityOf(callId);
+    const expanded = expandTemplate(settings.cti.popupUrl, callVariables(call, settings.numbers.homeCountry), { known: CALL_NAMES });
+    if (!expanded.ok) {
+      a.pop = { state: 'refused', detail: expanded.reason, at: deps.now() };
+      return void deps.onChange(callId);
+    }
+    // Recorded before the pop is shown: a worker killed in between misses one pop rather than
+    // showing it twice after the restart.
+    book = marked.book;
+    await save();
+    a.pop = { state: 'popped', url: expanded.url, at: deps.now() };
+    await deps.pop(call, expanded.url);
+    deps.onChange(callId);
+  }
+
+  async function postCall(callId: string) {
+    const call = book.calls[callId];
+    if (!call) return;
+    const settings = deps.settings();
+    if (settings.cti.postCallUrl) {
+      const cdr = buildCdr(call);
+      const expanded = expandTemplate(settings.cti.postCallUrl, cdrVariables(call, cdr, settings.numbers.homeCountry), { known: CDR_NAMES });
+      const record: LookupRecord = { point: 'postcall', url: '', outcome: 'refused', ms: 0 };
+      if (expanded.ok) {
+        await deps.queuePostCall(cdrKey(call), expanded.url, call);
+        Object.assign(record, { url: redactUrl(expanded.url), outcome: 'ok' });
+      } else {
+        Object.assign(record, { url: redactUrl(settings.cti.postCallUrl), detail: expanded.reason });
+      }
+      activityOf(callId).lookups.push(record);
+    }
+    deps.onChange(callId);
+    book = forgetCall(book, callId);
+    await save();
+  }
+
+  function react(step: Lifecycle) {
+    const settings = deps.settings();
+    const id = step.call.id;
+    switch (step.step) {
+      case 'offered':
+        return onCall(id, () => runAll(id, preCallRequests(settings, step.call)));
+      case 'application':
+        return onCall(id, () => runAll(id, applicationRequests(settings, step.call, step.application)));
+      case 'ringing':
+      case 'answered': {
+        const decision = popDecision(settings, step.call, step.step);
+        if (decision.pop) return onCall(id, () => popCall(id));
+        const a = activityOf(id);
+        if (a.pop.state === 'none' && decision.reason !== 'not-yet') a.pop = { state: 'suppressed', detail: decision.reason };
+        return deps.onChange(id);
+      }
+      case 'variables':
+        return deps.onChange(id);
+      case 'ended':
+        return onCall(id, () => postCall(id));
+    }
+  }
+
+  async function process(event: CallEvent) {
+    const result = applyEvent(book, event);
+    if (result.book === book) return;
+    book = result.book;
+    await save();
+    for (const step of result.steps) void react(step);
+  }
+
+  return {
+    handle(event: CallEvent): Promise<void> {
+      queue = queue.then(() => process(event));
+      return queue;
+    },
+    /** After a restart: redo the post-call step of calls that ended before their record was queued. */
+    resume(): void {
+      for (const call of Object.values(book.calls)) if (call.state === 'ended') void onCall(call.id, () => postCall(call.id));
+    },
+    /** Resolves when every call's pending work is done (tests, shutdown). */
+    async idle(): Promise<void> {
+      await queue;
+      while (chains.size) await Promise.all([...chains.values()]);
+    },
+    book: () => book,
+    activity: (callId: string): CallActivity | undefined => activity.get(callId),
+    /** Drops UI activity of calls no longer in the book (keeps memory flat). */
+    prune(keep: Set<string>): void {
+      for (const id of activity.keys()) if (!book.calls[id] && !keep.has(id)) activity.delete(id);
+    },
+  };
+}
+
+export type CtiEngine = ReturnType<typeof createEngine>;
