@@ -1,0 +1,208 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { createEventHub } from './event-hub';
+import { handleControl } from './control-api';
+import { peoplePage } from './people-page';
+import type { SimPlugin } from './plugin';
+import type { Scenario } from './scenario';
+import { listScenarioNames, loadScenario, type Result } from './scenario-files';
+import { createScenarioPlayer, type PlayResult } from './scenario-player';
+import { handleSse } from './sse-endpoint';
+import { createClientRegistry } from './stream-clients';
+import { openingFrames } from './stream-opening';
+import type { ControlFrame, StreamContext } from './stream-context';
+import { createWsEndpoint } from './ws-endpoint';
+
+export interface SimulatorOptions {
+  /** 0 (default) picks a free port; read the real one from `port`. */
+  port?: number;
+  /** Token clients must present (default `sim-token`). */
+  token?: string;
+  heartbeatMs?: number;
+  /** How many recent call frames are kept for resuming clients (default 1000). */
+  bufferSize?: number;
+  /** Default time scale for scenarios (default 1 = real time; tests use 100). */
+  speed?: number;
+  /** Default for attaching a CDR to `ended` frames (default false). */
+  withCdr?: boolean;
+  serverId?: string;
+  /** Second PBX face mounted on this server (the ARI emulation). */
+  plugin?: SimPlugin;
+  now?: () => number;
+}
+
+export interface ControlRecord {
+  at: number;
+  ref: string;
+  callId: string;
+  set: Record<string, string>;
+  route: { type: string; name: string } | null;
+  break: boolean;
+  ok: boolean;
+  reason?: string;
+}
+
+export interface SimState {
+  serverId: string;
+  accepting: boolean;
+  connections: number;
+  ws: number;
+  sse: number;
+  framesSent: number;
+  lastEventId: string;
+  delayMs: number;
+  heartbeatMs: number;
+  connectCount: number;
+  /** Epoch ms of the most recent connects, newest last (at most 50). */
+  lastConnectTimes: number[];
+  authFailures: number;
+  activeCalls: { callId: string; users: string[] }[];
+  controlMessages: ControlRecord[];
+}
+
+export interface Simulator {
+  port: number;
+  url: string;
+  wsUrl: string;
+  sseUrl: string;
+  token: string;
+  serverId: string;
+  /** Plays a scenario file by name, or an inline scenario. */
+  play(scenario: string | Scenario, opts?: { speed?: number; withCdr?: boolean }): Result<PlayResult>;
+  /** Destroys every stream socket (and the plugin's) without a close handshake. */
+  kill(): number;
+  /** Refuses new stream connections until start(); open ones stay. */
+  stop(): void;
+  start(): void;
+  setDelay(ms: number): void;
+  /** Sends text frames as-is to every connected client (optionally one transport). */
+  inject(frames: string[], transport?: 'ws' | 'sse'): number;
+  setHeartbeat(ms: number): void;
+  state(): SimState;
+  close(): Promise<void>;
+}
+
+/** Starts the PBX simulator on 127.0.0.1: `/stream` (WebSocket), `/events` (SSE), `/control/*`, `/`. */
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
+  const now = opts.now ?? Date.now;
+  const token = opts.token ?? 'sim-token';
+  const serverId = opts.serverId ?? `sim-${randomUUID().slice(0, 8)}`;
+  const hub = createEventHub({ size: opts.bufferSize ?? 1000, now });
+  const registry = createClientRegistry({ heartbeatMs: opts.heartbeatMs ?? 15_000, now });
+  const player = createScenarioPlayer({ publish: (f) => hub.publish(f), now, plugin: opts.plugin });
+  hub.onPublish((f) => registry.broadcast(f));
+  let accepting = true;
+  let connectCount = 0;
+  let authFailures = 0;
+  const lastConnectTimes: number[] = [];
+  const controlMessages: ControlRecord[] = [];
+
+  const control = (f: ControlFrame) => {
+    const call = player.find(f.callId);
+    const reason = !call ? `unknown call "${f.callId}"` : !call.isActive() ? `call "${f.callId}" has ended` : undefined;
+    if (call && reason === undefined) call.applyVariables(f.set);
+    controlMessages.push({ at: now(), ref: f.ref, callId: f.callId, set: f.set, route: f.route, break: f.break, ok: reason === undefined, ...(reason ? { reason } : {}) });
+    return { type: 'control-result' as const, ref: f.ref, ok: reason === undefined, ...(reason ? { reason } : {}) };
+  };
+  const ctx: StreamContext = {
+    token,
+    accepting: () => accepting,
+    registry,
+    opening: (users, resume) => openingFrames({ serverId, hub, player, heartbeatMs: () => registry.announcedHeartbeatMs() }, users, resume),
+    connected(client) {
+      connectCount += 1;
+      lastConnectTimes.push(client.connectedAt);
+      if (lastConnectTimes.length > 50) lastConnectTimes.shift();
+    },
+    authFailed: () => void (authFailures += 1),
+    control,
+    now,
+  };
+  const ws = createWsEndpoint(ctx);
+  const sockets = new Set<Socket>();
+  let sim: Simulator | undefined;
+
+  const server: Server = createServer((req, res) => {
+    if (opts.plugin?.handleRequest(req, res)) return;
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/events' && req.method === 'GET') return handleSse(ctx, req, res, url);
+    if (url.pathname === '/' && req.method === 'GET' && sim) {
+      const scenarios = listScenarioNames().map((name) => {
+        const s = loadScenario(name);
+        return { name, description: s.ok ? s.value.description : s.error };
+      });
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(peoplePage(scenarios, { ws: sim.wsUrl, sse: sim.sseUrl, token }));
+      return;
+    }
+    if (url.pathname.startsWith('/control/') && sim) {
+      void handleControl(sim, req, res, url.pathname);
+      return;
+    }
+    res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.on('upgrade', (req, socket, head) => {
+    if (opts.plugin?.handleUpgrade(req, socket, head)) return;
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    if (path === '/stream') return ws.handleUpgrade(req, socket, head);
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  sim = {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}/stream`,
+    sseUrl: `http://127.0.0.1:${port}/events`,
+    token,
+    serverId,
+    play(s, o = {}) {
+      const loaded = typeof s === 'string' ? loadScenario(s) : { ok: true as const, value: s };
+      if (!loaded.ok) return loaded;
+      const speed = o.speed ?? opts.speed ?? 1;
+      if (!(speed > 0)) return { ok: false, error: `speed must be a number above 0, got ${speed}` };
+      return { ok: true, value: player.play(loaded.value, { speed, withCdr: o.withCdr ?? opts.withCdr ?? false }) };
+    },
+    kill() {
+      opts.plugin?.kill();
+      return registry.killAll();
+    },
+    stop: () => void (accepting = false),
+    start: () => void (accepting = true),
+    setDelay: (ms) => registry.setDelay(ms),
+    inject: (frames, transport) => registry.inject(frames, transport),
+    setHeartbeat: (ms) => registry.setHeartbeat(ms),
+    state() {
+      const s = registry.stats();
+      return {
+        serverId,
+        accepting,
+        ...s,
+        lastEventId: hub.lastEventId(),
+        connectCount,
+        lastConnectTimes: [...lastConnectTimes],
+        authFailures,
+        activeCalls: player.activeCalls().map((c) => ({ callId: c.callId, users: c.activeUsers() })),
+        controlMessages: [...controlMessages],
+      };
+    },
+    async close() {
+      player.stop();
+      registry.killAll();
+      registry.close();
+      ws.close();
+      await opts.plugin?.close?.();
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  return sim;
+}

@@ -1,0 +1,105 @@
+import type { CallFrame, ServerFrame } from '../../utils/connectors/json-protocol';
+
+/** One connected stream client, WebSocket or SSE, as the registry drives it. */
+export interface StreamClient {
+  transport: 'ws' | 'sse';
+  /** Endpoints subscribed; empty = all. */
+  users: string[];
+  connectedAt: number;
+  /** Writes one frame now (the registry applies delays). */
+  write(frame: ServerFrame): void;
+  /** Writes text exactly as given (chaos tests: broken, oversize, duplicate frames). */
+  writeRaw(text: string): void;
+  /** Drops the connection without a close handshake. */
+  destroy(): void;
+}
+
+export interface ClientRegistry {
+  add(client: StreamClient): void;
+  remove(client: StreamClient): void;
+  /** Sends to one client after the configured delay. */
+  send(client: StreamClient, frame: ServerFrame): void;
+  /** Sends a published call frame to every client subscribed to one of its users. */
+  broadcast(frame: CallFrame): void;
+  inject(frames: string[], transport?: 'ws' | 'sse'): number;
+  killAll(): number;
+  setDelay(ms: number): void;
+  /** 0 = silent: clients still hear `heartbeatMs` in hello but never get a heartbeat. */
+  setHeartbeat(ms: number): void;
+  /** The interval announced in hello. */
+  announcedHeartbeatMs(): number;
+  stats(): { connections: number; ws: number; sse: number; framesSent: number; delayMs: number; heartbeatMs: number };
+  close(): void;
+}
+
+/** True when a client subscribed to these users should get a frame for `frameUsers`. */
+export function wantsUsers(users: string[], frameUsers: string[]): boolean {
+  return users.length === 0 || frameUsers.some((u) => users.includes(u));
+}
+
+export function createClientRegistry(opts: { heartbeatMs: number; now: () => number }): ClientRegistry {
+  const clients = new Set<StreamClient>();
+  const timers = new Set<NodeJS.Timeout>();
+  let delayMs = 0;
+  let heartbeatMs = opts.heartbeatMs;
+  let announced = opts.heartbeatMs > 0 ? opts.heartbeatMs : 15_000;
+  let framesSent = 0;
+  let beat: NodeJS.Timeout | undefined;
+
+  const later = (fn: () => void) => {
+    if (delayMs <= 0) return fn();
+    const t = setTimeout(() => { timers.delete(t); fn(); }, delayMs);
+    timers.add(t);
+  };
+  const send = (client: StreamClient, frame: ServerFrame) =>
+    later(() => {
+      if (!clients.has(client)) return;
+      client.write(frame);
+      framesSent += 1;
+    });
+  const restartBeat = () => {
+    if (beat) clearInterval(beat);
+    beat = heartbeatMs > 0 ? setInterval(() => { for (const c of clients) send(c, { type: 'heartbeat', at: opts.now() }); }, heartbeatMs) : undefined;
+  };
+  restartBeat();
+
+  return {
+    add: (c) => void clients.add(c),
+    remove: (c) => void clients.delete(c),
+    send,
+    broadcast(frame) {
+      for (const c of clients) if (wantsUsers(c.users, frame.users)) send(c, frame);
+    },
+    inject(frames, transport) {
+      let n = 0;
+      for (const c of clients) {
+        if (transport && c.transport !== transport) continue;
+        for (const text of frames) later(() => { if (clients.has(c)) c.writeRaw(text); });
+        n += 1;
+      }
+      return n;
+    },
+    killAll() {
+      const n = clients.size;
+      for (const c of clients) c.destroy();
+      clients.clear();
+      return n;
+    },
+    setDelay: (ms) => void (delayMs = Math.max(0, ms)),
+    setHeartbeat(ms) {
+      heartbeatMs = Math.max(0, ms);
+      if (heartbeatMs > 0) announced = Math.min(heartbeatMs, 60_000);
+      restartBeat();
+    },
+    announcedHeartbeatMs: () => announced,
+    stats() {
+      const all = [...clients];
+      return { connections: all.length, ws: all.filter((c) => c.transport === 'ws').length, sse: all.filter((c) => c.transport === 'sse').length, framesSent, delayMs, heartbeatMs };
+    },
+    close() {
+      if (beat) clearInterval(beat);
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+    },
+  };
+}
