@@ -150,17 +150,19 @@ export function checkTemplateShape(
   template: string,
   scan: TemplateScan,
   known: ReadonlySet<string>,
-): { ok: true; value: TemplateShape } | { ok: false; error: string } {
+): { ok: true; value: TemplateShape } | { ok: false; error: string; span?: Span } {
   const misplaced = scan.tokens.filter((t) => known.has(t.name) && !['path', 'query-value', 'fragment'].includes(t.place));
   const inScheme = misplaced.find((t) => t.place === 'scheme');
-  if (inScheme) return { ok: false, error: misplacedMessage(inScheme) };
+  if (inScheme) return { ok: false, error: misplacedMessage(inScheme), span: inScheme };
   if (!scan.scheme) return { ok: false, error: 'The template is not an absolute URL: start it with https:// or http://.' };
   const scheme = template.slice(scan.scheme.start, scan.scheme.end).replace(/[\t\n\r]/g, '').toLowerCase();
-  if (!ALLOWED_PROTOCOLS.has(`${scheme}:`)) return { ok: false, error: schemeMessage(scheme) };
-  if (misplaced[0]) return { ok: false, error: misplacedMessage(misplaced[0]) };
+  if (!ALLOWED_PROTOCOLS.has(`${scheme}:`)) return { ok: false, error: schemeMessage(scheme), span: scan.scheme };
+  if (misplaced[0]) return { ok: false, error: misplacedMessage(misplaced[0]), span: misplaced[0] };
   const url = parseUrl(substitute(template, known, () => 'x'));
   if (!url) return { ok: false, error: 'The template is not a valid URL, even with its variables filled in.' };
-  if (!ALLOWED_PROTOCOLS.has(url.protocol)) return { ok: false, error: schemeMessage(url.protocol.slice(0, -1)) };
+  if (!ALLOWED_PROTOCOLS.has(url.protocol)) {
+    return { ok: false, error: schemeMessage(url.protocol.slice(0, -1)), span: scan.scheme };
+  }
   return { ok: true, value: { url, segments: url.pathname.split('/').length, paramNames: [...url.searchParams.keys()] } };
 }
 
