@@ -1,0 +1,56 @@
+import { browser } from 'wxt/browser';
+import type { Handlers, MessageMap, MessageName } from '../messages';
+
+export type MessageResult<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** What crosses `runtime.sendMessage`: the request, and the reply as a value (never a thrown error). */
+interface Envelope {
+  ctipop: 1;
+  name: string;
+  req: unknown;
+}
+
+/**
+ * Asks the background. Never throws: a missing background or a failing handler comes back as
+ * `{ ok: false, error }` with a sentence a person can act on.
+ *
+ * @example const view = await send('getView', {});
+ */
+export async function send<K extends MessageName>(name: K, req: MessageMap[K]['req']): Promise<MessageResult<MessageMap[K]['res']>> {
+  const envelope: Envelope = { ctipop: 1, name, req };
+  try {
+    const reply = (await browser.runtime.sendMessage(envelope)) as MessageResult<MessageMap[K]['res']> | undefined;
+    if (!reply || typeof reply !== 'object' || typeof reply.ok !== 'boolean') {
+      return { ok: false, error: `The background did not answer "${name}".` };
+    }
+    return reply;
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    return { ok: false, error: `The background could not be reached for "${name}" (${message}). Reload the extension if this persists.` };
+  }
+}
+
+/**
+ * Registers the background's handlers as one object typed by MessageMap, so a missing handler is a
+ * compile error. Call it synchronously at the top of the background so a message that wakes the
+ * worker finds its listener. Messages from other extensions never arrive on `runtime.onMessage`.
+ */
+export function registerHandlers(handlers: Handlers, signal?: AbortSignal): void {
+  // sendResponse + `return true` is the one reply style Chrome, Firefox, the polyfill and
+  // WXT's fakeBrowser all understand (returning a Promise is not honoured by all of them).
+  const listener = (message: unknown, _sender: unknown, sendResponse: (reply: MessageResult<unknown>) => void): true | undefined => {
+    if (!isEnvelope(message) || !Object.hasOwn(handlers, message.name)) return undefined;
+    const handler = handlers[message.name as MessageName] as (req: unknown) => Promise<unknown>;
+    handler(message.req).then(
+      (value) => sendResponse({ ok: true, value }),
+      (cause: unknown) => sendResponse({ ok: false, error: cause instanceof Error ? cause.message : String(cause) }),
+    );
+    return true;
+  };
+  browser.runtime.onMessage.addListener(listener);
+  signal?.addEventListener('abort', () => browser.runtime.onMessage.removeListener(listener), { once: true });
+}
+
+function isEnvelope(message: unknown): message is Envelope {
+  return typeof message === 'object' && message !== null && (message as Envelope).ctipop === 1 && typeof (message as Envelope).name === 'string';
+}

@@ -1,0 +1,49 @@
+import type { Settings } from './schema';
+import { isPlainObject, getPath, setPath } from './object-path';
+import { diffFromDefaults } from './settings-diff';
+import { migrateSettings, SETTINGS_VERSION } from './migrate-settings';
+import { repairSettings } from './repair-settings';
+import { SETTINGS_FIELDS } from './settings-fields';
+
+const FORMAT = 'cti-pop-settings';
+
+/**
+ * The settings as a JSON file a person can keep or share: only values that differ from the
+ * defaults, and no secrets unless `includeSecrets` is set.
+ */
+export function exportSettings(settings: Settings, opts: { includeSecrets?: boolean } = {}): string {
+  const isSecret = (path: string) => SETTINGS_FIELDS.some((f) => f.path === path && f.secret);
+  const values = diffFromDefaults(settings, { skip: opts.includeSecrets ? undefined : isSecret });
+  return `${JSON.stringify({ format: FORMAT, version: SETTINGS_VERSION, settings: values }, null, 2)}\n`;
+}
+
+export type ImportResult =
+  | { ok: true; settings: Settings; problems: string[] }
+  | { ok: false; error: string };
+
+/**
+ * Reads an exported file (or a bare settings object), migrates and repairs it field by field.
+ * Secrets the file does not carry keep their current values, so exporting without secrets and
+ * importing again does not log anyone out.
+ */
+export function importSettings(text: string, current: Settings): ImportResult {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (cause) {
+    return { ok: false, error: `The file is not valid JSON: ${(cause as Error).message}` };
+  }
+  if (!isPlainObject(parsed)) return { ok: false, error: 'The file does not contain a settings object.' };
+  const wrapped = parsed.format === FORMAT;
+  const version = wrapped && typeof parsed.version === 'number' ? parsed.version : 1;
+  const migrated = migrateSettings(wrapped ? parsed.settings : parsed, version);
+  if (!migrated.ok) return { ok: false, error: migrated.error };
+
+  const values = structuredClone(migrated.value);
+  for (const field of SETTINGS_FIELDS) {
+    if (field.secret && getPath(values, field.path) === undefined) setPath(values, field.path, getPath(current, field.path));
+  }
+  // Start from the defaults, not from `current`: an import describes the whole configuration.
+  const { settings, problems } = repairSettings(values);
+  return { ok: true, settings, problems };
+}
