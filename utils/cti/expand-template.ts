@@ -212,7 +212,8 @@ function structureDrift(shape: TemplateShape, url: URL): string | undefined {
   if (url.pathname.split('/').length !== shape.segments) return 'path';
   const names = [...url.searchParams.keys()];
   if (names.length !== shape.paramNames.length || names.some((n, i) => n !== shape.paramNames[i])) return 'query';
-  if ((url.hash === '') !== (shape.url.hash === '')) return 'fragment';
+  // `hash` is '' for an empty fragment too; only the serialised URL tells `…#` from `…`.
+  if (url.href.includes('#') !== shape.url.href.includes('#')) return 'fragment';
   return undefined;
 }
 

@@ -9,6 +9,7 @@ import {
   type CountryCode,
   type PhoneNumber,
 } from 'libphonenumber-js/min';
+import { cleanValue } from './clean-value';
 import type { Variables } from './variables';
 
 export interface NumberFormats {
@@ -27,14 +28,16 @@ const MAX_INPUT = 64;
 
 /**
  * Derives the number-format variants of a caller ID for a home country (ISO 3166 alpha-2).
- * Anything that is not a possible phone number ("100", "anonymous", "", 10 KB of junk) gives
- * empty e164/national/international; digits are kept for short input. Never throws.
+ * Control and bidi characters are removed first. Anything that is not a possible phone number
+ * ("100", "anonymous", "", 10 KB of junk) gives empty e164/national/international; the digits are
+ * kept unless the input is over-long junk. Never throws.
  *
  * @example numberFormats('030 123456', 'DE').calleridnumber_e164 === '+4930123456'
  */
-export function numberFormats(number: string, homeCountry: string): NumberFormats {
+export function numberFormats(raw: string, homeCountry: string): NumberFormats {
   const empty = { calleridnumber_e164: '', calleridnumber_national: '', calleridnumber_international: '' };
-  if (number.length > MAX_INPUT) return { ...empty, calleridnumber_digits: '' };
+  if (raw.length > MAX_INPUT) return { ...empty, calleridnumber_digits: '' };
+  const number = cleanValue(raw);
   const digits = number.replace(/\D/g, '');
   const home = homeCountry.toUpperCase();
   const country = isSupportedCountry(home) ? home : undefined;
