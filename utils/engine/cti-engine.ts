@@ -26,10 +26,12 @@ export interface EngineDeps {
   /** Shows the pop-up; `url` is already expanded and checked. */
   pop: (call: Call, url: string) => Promise<void>;
   /** Resolves once the record is persisted in the outbox (not when it is delivered). */
-  queuePostCall: (key: string, url: string, call: Call) => Promise<void>;
+  queuePostCall: (key: string, url: string) => Promise<void>;
   /** Asks the PBX to act on a reply; absent when the connector cannot control calls. */
   control?: (callId: string, actions: ReplyActions) => Promise<{ ok: boolean; reason?: string }>;
   saveBook: (book: CallBook) => Promise<void>;
+  /** A call ended and its post-call record (if any, by key) is queued: history, notifications. */
+  onEnded: (call: Call, postcallKey: string | undefined) => void;
   /** Something the UI shows changed (call, lookup record, pop state). */
   onChange: (callId: string) => void;
 }
@@ -149,19 +151,21 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
     const call = book.calls[callId];
     if (!call) return;
     const settings = deps.settings();
+    let key: string | undefined;
     if (settings.cti.postCallUrl) {
       const cdr = buildCdr(call);
       const expanded = expandTemplate(settings.cti.postCallUrl, cdrVariables(call, cdr, settings.numbers.homeCountry), { known: CDR_NAMES });
       const record: LookupRecord = { point: 'postcall', url: '', outcome: 'refused', ms: 0 };
       if (expanded.ok) {
-        await deps.queuePostCall(cdrKey(call), expanded.url, call);
+        key = cdrKey(call);
+        await deps.queuePostCall(key, expanded.url);
         Object.assign(record, { url: redactUrl(expanded.url), outcome: 'ok' });
       } else {
         Object.assign(record, { url: redactUrl(settings.cti.postCallUrl), detail: expanded.reason });
       }
       activityOf(callId).lookups.push(record);
     }
-    deps.onChange(callId);
+    deps.onEnded(call, key);
     book = forgetCall(book, callId);
     await save();
   }
