@@ -40,6 +40,6 @@ export function handleSse(ctx: StreamContext, req: IncomingMessage, res: ServerR
   const opening = ctx.opening(users, lastEventId === undefined ? undefined : { lastEventId });
   ctx.registry.add(client);
   ctx.connected(client);
-  req.on('close', () => ctx.registry.remove(client));
+  res.on('close', () => ctx.registry.remove(client));
   for (const f of opening) ctx.registry.send(client, f);
 }
