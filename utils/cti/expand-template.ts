@@ -54,12 +54,12 @@ export function expandTemplate(
 ): ExpandResult {
   const known = new Set<string>(opts.known ?? CALL_VARIABLES);
   const scan = scanTemplate(template);
-  const warnings = [
+  const warnings = unique([
     ...scan.tokens.filter((t) => !known.has(t.name)).map((t) => `Unknown variable %%${t.name}%% was left as written.`),
     ...scan.lookalikes.map(
       (s) => `${template.slice(s.start, s.end)} is not a variable (names are lower case) and was left as written.`,
     ),
-  ];
+  ]);
   const refuse = (reason: string): ExpandResult => ({ ok: false, reason, warnings });
 
   const shape = checkTemplateShape(template, scan, known);
@@ -99,7 +99,6 @@ export function scanTemplate(template: string): TemplateScan {
   }
   const path = { start: cursor, end: endOf(template, cursor, /[?#]/) };
   const query = template[path.end] === '?' ? { start: path.end + 1, end: endOf(template, path.end, /#/) } : undefined;
-  const fragmentStart = template.indexOf('#', path.end);
 
   const at = template.lastIndexOf('@', authority.end - 1);
   const userinfo = at >= authority.start ? { start: authority.start, end: at } : undefined;
@@ -122,8 +121,7 @@ export function scanTemplate(template: string): TemplateScan {
       : start < authority.end && hasScheme ? (userinfo && start < userinfo.end ? 'userinfo' : start >= portStart ? 'port' : 'host')
       : start < path.end ? 'path'
       : query && start < query.end ? queryPlace(template, query.start, start)
-      : fragmentStart >= 0 ? 'fragment'
-      : 'path';
+      : 'fragment';
     const segment = place === 'path' ? (template.slice(path.start, start).match(/[/\\]/g)?.length ?? 0) : -1;
     tokens.push({ name, start, end, place, segment });
   }
@@ -225,6 +223,10 @@ function substitute(text: string, known: ReadonlySet<string>, valueOf: (name: st
 function queryPlace(template: string, queryStart: number, tokenStart: number): TokenPlace {
   const pair = template.slice(Math.max(queryStart, template.lastIndexOf('&', tokenStart) + 1), tokenStart);
   return pair.includes('=') ? 'query-value' : 'query-name';
+}
+
+function unique(texts: string[]): string[] {
+  return [...new Set(texts)];
 }
 
 function endOf(text: string, from: number, stop: RegExp): number {
