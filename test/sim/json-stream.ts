@@ -157,6 +157,7 @@ export function createCallTranslator(call: ScenarioCall, opts: TranslatorOptions
     answer: (s) => {
       const out: PendingFrame[] = [];
       const leg = s.endpoint === '' ? undefined : live(s.endpoint);
+      if (s.endpoint !== '' && !leg) return out; // answering a phone that never rang: nothing happens
       if (leg && leg.state !== 'answered') {
         leg.state = 'answered';
         leg.answeredMs = s.at;
