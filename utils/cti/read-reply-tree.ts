@@ -168,7 +168,8 @@ function valueOf(element: XmlElement, path: string, report: Report, consequence 
   const trimmed = raw.trim();
   const value = cleanValue(trimmed, Infinity).trim();
   if (value !== trimmed && value !== trimmed.normalize('NFC')) {
-    report(path, 'Control, bidi or broken characters were removed from the value.');
+    const left = value ? '' : '; nothing was left (treated as empty)';
+    report(path, `Control, bidi or broken characters were removed from the value${left}.`);
   }
   return value;
 }

@@ -35,6 +35,9 @@ export function scanMarkup(text: string, start: number): ScanResult {
     } else if (text.startsWith('<!', lt)) {
       return fail(`${declarationName(text, lt)} is not allowed in a CTI reply (no DTD, no entities): remove it.`, lt);
     } else if (text.startsWith('<?', lt)) {
+      if (lt !== start && /^<\?xml[ \t\r\n?]/i.test(text.slice(lt, lt + 6))) {
+        return fail('The XML declaration <?xml …?> may only come first in the reply.', lt);
+      }
       i = skipPast(text, '?>', lt + 2);
       if (i < 0) return fail('A processing instruction is never closed (missing ?>).', lt);
     } else if (text[lt + 1] === '/') {
