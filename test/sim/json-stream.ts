@@ -73,7 +73,7 @@ export function createCallTranslator(call: ScenarioCall, opts: TranslatorOptions
   const farEnd: Party = { name: call.to.name, number: call.to.number, internal: false };
   const first = opts.nextSeq();
   // The trunk leg: the caller's channel for an inbound call, the far end's for our own outgoing call.
-  const trunkChannel = `PJSIP/trunk-${hex('endpoint' in from ? opts.nextSeq() : first)}`;
+  const trunkChannel = `PJSIP/pstn-${hex('endpoint' in from ? opts.nextSeq() : first)}`;
   const linkedid = uniqueid(opts.startEpochMs, first);
   let answeredBy: Leg | 'far' | undefined;
   let active = true;

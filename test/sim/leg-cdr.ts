@@ -34,7 +34,7 @@ export function buildLegCdr(input: LegCdrInput): Record<string, string> {
     channel: leg.isOrigin ? leg.channel : input.callerChannel,
     dstchannel: leg.isOrigin ? (input.dstChannel ?? '') : leg.channel,
     lastapp: input.queue === undefined ? 'Dial' : 'Queue',
-    lastdata: input.queue ?? (leg.isOrigin ? `PJSIP/${leg.exten}@trunk,60` : `${leg.user},30`),
+    lastdata: input.queue ?? (leg.isOrigin ? `PJSIP/${leg.exten}@pstn,60` : `${leg.user},30`),
     duration: String(Math.round((input.endMs - startMs) / 1000)),
     billsec: String(answered ? Math.round((input.endMs - (leg.answeredMs ?? 0)) / 1000) : 0),
     disposition: answered ? 'ANSWERED' : input.cause === 17 ? 'BUSY' : input.cause === 34 || input.cause === 38 ? 'CONGESTION' : 'NO ANSWER',

@@ -1,9 +1,8 @@
-/** The simulated PBX's own phones. Scenarios name them by endpoint; everyone else is outside. */
+/** The simulated PBX's own phones (names as in the lab of shared/ari/README.md). Scenarios name them by endpoint; everyone else is outside. */
 export const SIM_USERS = [
   { endpoint: 'PJSIP/100', name: 'Alice Agent', number: '100' },
-  { endpoint: 'PJSIP/101', name: 'Bob Builder', number: '101' },
-  { endpoint: 'PJSIP/102', name: 'Dave Desk', number: '102' },
-  { endpoint: 'PJSIP/103', name: 'Erin Evening', number: '103' },
+  { endpoint: 'PJSIP/101', name: 'Bob Agent', number: '101' },
+  { endpoint: 'PJSIP/102', name: 'Carl Agent', number: '102' },
 ] as const;
 
 export interface SimUser {
