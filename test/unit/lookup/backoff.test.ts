@@ -24,6 +24,9 @@ describe('fullJitter', () => {
   it('gives a spread, not one value, with a real random source', () => {
     const delays = new Set(Array.from({ length: 50 }, () => fullJitter(6, 1000, 900_000, Math.random)));
     expect(delays.size).toBeGreaterThan(40);
-    for (const d of delays) expect(d).toBeGreaterThanOrEqual(0), expect(d).toBeLessThan(64_000);
+    for (const d of delays) {
+      expect(d).toBeGreaterThanOrEqual(0);
+      expect(d).toBeLessThan(64_000);
+    }
   });
 });

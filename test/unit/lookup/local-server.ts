@@ -56,3 +56,12 @@ export async function deadOrigin(): Promise<string> {
   await server.close();
   return server.origin;
 }
+
+/** Polls `condition` every 5 ms; fails the test if it is still false after `ms`. */
+export async function waitFor(condition: () => boolean, ms = 3000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error(`condition not met within ${ms} ms`);
+    await sleep(5);
+  }
+}
