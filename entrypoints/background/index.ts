@@ -1,3 +1,47 @@
+import { registerHandlers } from '@/utils/adapters/messaging';
+import { openInTab, openPanel } from '@/utils/adapters/pop-target';
+import { handlers } from './handlers';
+import { callIdOf } from './notifications';
+import { OUTBOX_ALARM, WATCHDOG_ALARM } from './alarms';
+import { worker } from './worker';
+
+/**
+ * Wiring only. Every listener is registered synchronously on each start of the worker, as MV3
+ * requires for events to wake it; the work lives in worker.ts and utils/.
+ */
 export default defineBackground(() => {
-  console.log('CTI Pop background');
+  registerHandlers(handlers);
+
+  // Chrome stops an idle worker after ~30 s; an alarm every 30 s (the minimum) wakes it, and the
+  // wake-up reconnects a stream that died with the previous worker.
+  void browser.alarms.create(WATCHDOG_ALARM, { periodInMinutes: 0.5 });
+  browser.alarms.onAlarm.addListener(async (alarm) => {
+    const w = await worker();
+    if (alarm.name === WATCHDOG_ALARM) w.connection?.poke();
+    if (alarm.name === OUTBOX_ALARM) void w.outbox.flush();
+  });
+  browser.runtime.onStartup.addListener(() => void worker());
+  browser.runtime.onInstalled.addListener(({ reason }) => {
+    if (reason === 'install') void browser.runtime.openOptionsPage();
+  });
+  browser.idle.onStateChanged.addListener(async (state) => {
+    if (state === 'active') (await worker()).connection?.poke();
+  });
+  globalThis.addEventListener('online', async () => (await worker()).connection?.poke());
+
+  browser.notifications.onClicked.addListener(async (id) => {
+    const callId = callIdOf(id);
+    if (!callId) return;
+    const w = await worker();
+    // A notification click counts as a user gesture for the side panel in Chrome; where it does
+    // not (or the pop target is a tab), the caller page opens in a tab instead.
+    const card = w.view.current().calls.find((c) => c.call.id === callId);
+    if (w.settings.behaviour.target === 'sidepanel' && (await openPanel())) return;
+    if (card?.pop.url) await openInTab(card.pop.url, w.settings.behaviour.reuseTab, true);
+  });
+  browser.commands.onCommand.addListener((command) => {
+    if (command === 'open-panel') void openPanel();
+  });
+
+  void worker();
 });

@@ -107,22 +107,37 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
       await save();
     }
     deps.onChange(callId);
-    const actions = applied.actions;
-    const wantsControl = Object.keys(actions.set).length > 0 || actions.route !== null;
-    if (wantsControl && deps.control) {
-      const outcome = await deps.control(callId, actions);
-      if (!outcome.ok) record.detail = [record.detail, `PBX did not apply the reply: ${outcome.reason}`].filter(Boolean).join('; ');
-    } else if (actions.route) {
-      record.detail = [record.detail, `route to ${actions.route.type} ${actions.route.name} shown only: the connector cannot control calls`].filter(Boolean).join('; ');
+    if (applied.actions.route && !deps.control) {
+      record.detail = [record.detail, `route to ${applied.actions.route.type} ${applied.actions.route.name} shown only: the connector cannot control calls`].filter(Boolean).join('; ');
     }
-    deps.onChange(callId);
-    return actions;
+    return applied.actions;
   }
 
-  async function runAll(callId: string, requests: PlannedRequest[]) {
+  /**
+   * Runs the requests in order until one says `break`, then hands the PBX what the replies asked
+   * for. Pre-call control always reaches the connector, even with nothing to apply: a call held
+   * in the PBX's Stasis application waits for exactly that word to continue.
+   */
+  async function runAll(callId: string, requests: PlannedRequest[], always: boolean) {
+    const merged: ReplyActions = { set: {}, route: null, break: false };
+    let last: LookupRecord | undefined;
     for (const planned of requests) {
       const actions = await request(callId, planned);
-      if (actions?.break) break;
+      last = activityOf(callId).lookups.at(-1);
+      if (!actions) continue;
+      Object.assign(merged.set, actions.set);
+      merged.route = actions.route ?? merged.route;
+      if (actions.break) {
+        merged.break = true;
+        break;
+      }
+    }
+    const wanted = Object.keys(merged.set).length > 0 || merged.route !== null;
+    if (!deps.control || !(always || wanted)) return;
+    const outcome = await deps.control(callId, merged);
+    if (!outcome.ok && wanted && last) {
+      last.detail = [last.detail, `PBX did not apply the reply: ${outcome.reason}`].filter(Boolean).join('; ');
+      deps.onChange(callId);
     }
   }
 
@@ -175,9 +190,9 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
     const id = step.call.id;
     switch (step.step) {
       case 'offered':
-        return onCall(id, () => runAll(id, preCallRequests(settings, step.call)));
+        return onCall(id, () => runAll(id, preCallRequests(settings, step.call), true));
       case 'application':
-        return onCall(id, () => runAll(id, applicationRequests(settings, step.call, step.application)));
+        return onCall(id, () => runAll(id, applicationRequests(settings, step.call, step.application), false));
       case 'ringing':
       case 'answered': {
         const decision = popDecision(settings, step.call, step.step);

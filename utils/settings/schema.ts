@@ -31,6 +31,8 @@ export const settingsSchema = z.object({
     secret: z.string().max(4096).default('').meta({ secret: true }),
     /** Endpoints that are "me", e.g. PJSIP/100. */
     endpoints: z.array(z.string().min(1).max(128)).max(32).default([]),
+    /** ARI: endpoints that are trunks to the outside world, e.g. PJSIP/pstn. */
+    trunks: z.array(z.string().min(1).max(128)).max(32).default([]),
     /** Queues/groups whose calls concern me even before they ring my phone. */
     queues: z.array(z.string().min(1).max(128)).max(64).default([]),
     /** ARI: take calls the dialplan sends to Stasis and apply replies for real (needs a write-capable user). */

@@ -1,0 +1,83 @@
+import { ariControlRequests, ariRequestUrl } from '@/utils/connectors/ari-control';
+import { ariChannelsUrl, ariEventsUrl, createAriTranslator } from '@/utils/connectors/ari-translate';
+import { openWebSocket, type WebSocketCtor } from '@/utils/connectors/ws-link';
+import type { ReplyActions } from '@/utils/engine/cti-engine';
+import type { Settings } from '@/utils/settings/schema';
+import type { Connector, ConnectorDeps } from './connector';
+
+/** A call held in Stasis continues by itself after this, whatever the lookups are doing. */
+const STASIS_GRACE_MS = 1000;
+
+/**
+ * Asterisk ARI: events from `/ari/events` (whole PBX, subscribeAll), the current channels from
+ * `GET /ari/channels` after every (re)connect because ARI keeps nothing while we are away, and,
+ * in control mode, replies applied to calls the dialplan hands to our Stasis application.
+ */
+export function createAriConnector(settings: Settings, deps: ConnectorDeps): Connector {
+  const c = settings.connection;
+  const app = `${c.ariApp}-${(c.endpoints[0] ?? 'any').replace(/[^A-Za-z0-9]/g, '')}`;
+  const translator = createAriTranslator({ endpoints: c.endpoints, trunks: c.trunks, queues: c.queues, app, now: deps.now });
+  if (deps.resume) translator.restore(deps.resume);
+  const basic = `Basic ${btoa(unescape(encodeURIComponent(c.secret)))}`;
+  let last: string | undefined;
+  let pings = 0;
+  const released = new Set<string>();
+  const deadlines = new Map<string, ReturnType<typeof setTimeout>>();
+
+  const emit = (events: ReturnType<typeof translator.handle>) => {
+    if (!events.length) return;
+    deps.emit(events);
+    deps.saveResume(translator.snapshot());
+    if (c.control) for (const e of events) if (e.type === 'offered') holdDeadline(e.callId);
+  };
+
+  async function post(channelId: string, requests: ReturnType<typeof ariControlRequests>): Promise<{ ok: boolean; reason?: string }> {
+    for (const r of requests) {
+      let response: Response;
+      try {
+        response = await fetch(ariRequestUrl(c.url, r), { method: r.method, headers: { authorization: basic }, credentials: 'omit', cache: 'no-store' });
+      } catch (error) {
+        return { ok: false, reason: `ARI unreachable: ${(error as Error).message}` };
+      }
+      if (response.status === 403) return { ok: false, reason: 'the ARI user may not write (read_only); use a write-capable user for control mode' };
+      if (response.status === 404) return { ok: false, reason: `channel ${channelId} is gone` };
+      if (!response.ok) return { ok: false, reason: `ARI answered HTTP ${response.status} to ${r.path}` };
+    }
+    return { ok: true };
+  }
+
+  /** Never leave a caller stuck in Stasis: continue unchanged when the engine has not spoken in time. */
+  function holdDeadline(callId: string) {
+    if (deadlines.has(callId)) return;
+    deadlines.set(callId, setTimeout(() => void release(callId, { set: {}, route: null, break: false }), settings.advanced.lookupTimeoutMs + STASIS_GRACE_MS));
+  }
+
+  async function release(callId: string, actions: ReplyActions): Promise<{ ok: boolean; reason?: string }> {
+    clearTimeout(deadlines.get(callId));
+    deadlines.delete(callId);
+    const channel = translator.controlChannel(callId);
+    if (!channel) return { ok: false, reason: 'the call is not held in our Stasis application' };
+    if (released.has(channel)) return { ok: false, reason: 'the call had already continued (deadline passed)' };
+    released.add(channel);
+    return post(channel, ariControlRequests(channel, actions));
+  }
+
+  return {
+    open: (sink) => openWebSocket(ariEventsUrl(c.url, app, c.secret), sink, WebSocket as unknown as WebSocketCtor),
+    async onOpen() {
+      try {
+        const response = await fetch(ariChannelsUrl(c.url), { headers: { authorization: basic }, credentials: 'omit', cache: 'no-store' });
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        emit(translator.reconcile((await response.json()) as unknown[]));
+      } catch (error) {
+        last = `could not re-read the current channels after connecting (${(error as Error).message}); calls that started meanwhile show up with their next event`;
+      }
+    },
+    onFrame: (raw) => emit(translator.handle(raw)),
+    // ARI's REST-over-WebSocket (Asterisk 20.14/22.4+): a cheap request whose answer is traffic
+    // that keeps Chrome's worker alive and proves the socket is not half-open.
+    ping: () => JSON.stringify({ type: 'RESTRequest', transaction_id: 'ctipop', request_id: `ping-${++pings}`, method: 'GET', uri: 'asterisk/ping' }),
+    control: c.control ? release : undefined,
+    problems: () => ({ dropped: translator.stats().malformed, last }),
+  };
+}

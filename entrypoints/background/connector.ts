@@ -1,0 +1,80 @@
+import type { CallEvent } from '@/utils/calls/call-event';
+import { createJsonSession, type JsonSessionState } from '@/utils/connectors/json-session';
+import type { Link, OpenLink } from '@/utils/connectors/link';
+import { openSse } from '@/utils/connectors/sse-link';
+import { openWebSocket, type WebSocketCtor } from '@/utils/connectors/ws-link';
+import type { ReplyActions } from '@/utils/engine/cti-engine';
+import type { Settings } from '@/utils/settings/schema';
+import { createAriConnector } from './ari-connector';
+
+export interface Connector {
+  open: OpenLink;
+  onOpen(link: Link): void;
+  onFrame(raw: string, id?: string): void;
+  ping(): string | undefined;
+  /** Present when the connector can ask the PBX to act on a reply. */
+  control?: (callId: string, actions: ReplyActions) => Promise<{ ok: boolean; reason?: string }>;
+  /** Dropped frames and why (shown as the connection's last problem). */
+  problems: () => { dropped: number; last?: string };
+}
+
+export interface ConnectorDeps {
+  emit: (events: CallEvent[]) => void;
+  activeCallIds: () => string[];
+  /** Where the connector stores what it needs after a worker restart (resume point, ARI legs). */
+  saveResume: (state: unknown) => void;
+  resume: unknown;
+  now: () => number;
+}
+
+/** Builds the connector the settings ask for; the connection manager owns its links. */
+export function createConnector(settings: Settings, deps: ConnectorDeps): Connector {
+  const c = settings.connection;
+  if (c.kind === 'ari') return createAriConnector(settings, deps);
+  const session = createJsonSession({ endpoints: c.endpoints, token: c.secret, activeCallIds: deps.activeCallIds, now: deps.now }, (deps.resume ?? {}) as JsonSessionState);
+  let last: string | undefined;
+  let nonce = 0;
+  const pending = new Map<string, (r: { ok: boolean; reason?: string }) => void>();
+  let link: Link | undefined;
+  const onFrame = (raw: string, id?: string) => {
+    const out = session.handle(raw, id);
+    if (out.problem) last = out.problem;
+    if (out.controlResult) pending.get(out.controlResult.ref)?.(out.controlResult);
+    if (out.events.length) {
+      deps.emit(out.events);
+      deps.saveResume(session.state());
+    } else if (out.hello) deps.saveResume(session.state());
+  };
+  const ws = c.kind === 'json-ws';
+  return {
+    open: (sink) => {
+      if (ws) return openWebSocket(c.url, sink, WebSocket as unknown as WebSocketCtor);
+      const url = new URL(c.url);
+      if (c.endpoints.length) url.searchParams.set('users', c.endpoints.join(','));
+      return openSse(url.href, { token: c.secret, lastEventId: session.state().lastEventId, fetch: globalThis.fetch.bind(globalThis) }, sink);
+    },
+    onOpen(l) {
+      link = l;
+      if (ws) l.send(JSON.stringify(session.authFrame()));
+    },
+    onFrame,
+    ping: () => (ws ? JSON.stringify({ type: 'ping', nonce: String(++nonce) }) : undefined),
+    control: ws
+      ? (callId, actions) =>
+          new Promise((resolve) => {
+            if (!Object.keys(actions.set).length && !actions.route) return resolve({ ok: true });
+            const ref = `c${++nonce}`;
+            const timer = setTimeout(() => settle({ ok: false, reason: 'the PBX did not acknowledge within 3 s' }), 3000);
+            const settle = (r: { ok: boolean; reason?: string }) => {
+              clearTimeout(timer);
+              pending.delete(ref);
+              resolve(r);
+            };
+            pending.set(ref, settle);
+            const sent = link?.send(JSON.stringify({ type: 'control', ref, callId, set: actions.set, route: actions.route, break: actions.break }));
+            if (!sent) settle({ ok: false, reason: 'not connected to the PBX' });
+          })
+      : undefined,
+    problems: () => ({ dropped: session.stats.dropped, last }),
+  };
+}

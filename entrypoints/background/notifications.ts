@@ -1,0 +1,29 @@
+import { browser } from 'wxt/browser';
+import type { Call } from '@/utils/calls/call';
+import type { CallActivity } from '@/utils/engine/cti-engine';
+
+const PREFIX = 'call:';
+
+/** The notification id of a call: one per call, so an update replaces it instead of stacking. */
+export const notificationId = (callId: string) => `${PREFIX}${callId}`;
+export const callIdOf = (notificationId: string) => (notificationId.startsWith(PREFIX) ? notificationId.slice(PREFIX.length) : undefined);
+
+/** Shows (or updates) the incoming-call notification; its click opens the pop-up. */
+export async function notifyCall(call: Call, _activity: CallActivity | undefined): Promise<void> {
+  const name = call.variables.calleridname ?? '';
+  const number = call.variables.calleridnumber ?? '';
+  const app = call.variables.application ? ` · ${call.variables.application}` : '';
+  await browser.notifications.create(notificationId(call.id), {
+    type: 'basic',
+    iconUrl: browser.runtime.getURL('/icon/128.png'),
+    title: name || number || browser.i18n.getMessage('notificationUnknownCaller') || 'Incoming call',
+    message: `${name ? number : ''}${app}`.trim() || ' ',
+    contextMessage: browser.i18n.getMessage('notificationClickToOpen') || 'Click to open the caller page',
+    requireInteraction: false,
+    silent: true,
+  });
+}
+
+export async function clearNotification(callId: string): Promise<void> {
+  await browser.notifications.clear(notificationId(callId));
+}

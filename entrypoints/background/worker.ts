@@ -1,0 +1,135 @@
+import { browser } from 'wxt/browser';
+import { emptyBook, type CallBook } from '@/utils/calls/call-book';
+import { createConnection, type Connection } from '@/utils/connectors/connection';
+import { createLookupRunner, type LookupRunner } from '@/utils/cti/lookup-runner';
+import { redactUrl } from '@/utils/cti/redact-url';
+import { createEngine, type CtiEngine } from '@/utils/engine/cti-engine';
+import type { Settings } from '@/utils/settings/schema';
+import type { ConnectionHealth } from '@/utils/view-state';
+import { createConnector, type Connector } from './connector';
+import { createOutboxAdapter, type OutboxAdapter } from './outbox';
+import { loadWorkerSettings } from './settings';
+import { createViewPublisher, type ViewPublisher } from './view';
+import { notifyCall } from './notifications';
+import { showPop } from '@/utils/adapters/pop-target';
+
+const BOOK_KEY = 'book';
+const RESUME_KEY = 'resume';
+
+/**
+ * The background's composition root: settings, the call book, the engine, the outbox and the PBX
+ * connection, created once per worker life. Chrome may stop the worker at any time; everything
+ * needed to carry on (calls, popped flags, resume point, queued records) is in storage, so the
+ * next start picks up where this one stopped.
+ */
+export interface Worker {
+  settings: Settings;
+  engine: CtiEngine;
+  lookups: LookupRunner;
+  outbox: OutboxAdapter;
+  view: ViewPublisher;
+  connection?: Connection;
+  connector?: Connector;
+  restartConnection(): void;
+}
+
+let starting: Promise<Worker> | undefined;
+
+export function worker(): Promise<Worker> {
+  return (starting ??= start());
+}
+
+async function start(): Promise<Worker> {
+  const settings = await loadWorkerSettings();
+  const stored = await browser.storage.local.get([BOOK_KEY, RESUME_KEY]);
+  const book = (stored[BOOK_KEY] as CallBook | undefined) ?? emptyBook();
+  let resume: unknown = stored[RESUME_KEY];
+
+  const lookups = createLookupRunner({
+    fetch: globalThis.fetch.bind(globalThis),
+    now: () => performance.now(),
+    maxInFlight: settings.current.advanced.maxLookupsInFlight,
+    maxBytes: settings.current.advanced.maxReplyBytes,
+    timeoutMs: settings.current.advanced.lookupTimeoutMs,
+  });
+  const view = createViewPublisher(() => w);
+  const outbox = await createOutboxAdapter(settings.current, () => view.changed());
+
+  const engine = createEngine(
+    {
+      settings: () => settings.current,
+      now: Date.now,
+      lookup: (url, timeoutMs) => lookups.lookup(url, { timeoutMs }),
+      pop: async (call, url) => {
+        const where = await showPop(url, settings.current, () => notifyCall(call, engine.activity(call.id)));
+        const a = engine.activity(call.id);
+        if (a) a.pop.detail = where;
+      },
+      queuePostCall: (key, url) => outbox.enqueue(key, url),
+      onEnded: (call, key) => view.recordHistory(call, key),
+      control: (callId, actions) => w.connector?.control?.(callId, actions) ?? Promise.resolve({ ok: false, reason: 'the connector cannot control calls' }),
+      saveBook: (b) => browser.storage.local.set({ [BOOK_KEY]: b }),
+      onChange: () => view.changed(),
+    },
+    book,
+  );
+
+  const w: Worker = {
+    settings: settings.current,
+    engine,
+    lookups,
+    outbox,
+    view,
+    restartConnection() {
+      w.connection?.stop();
+      w.connection = undefined;
+      w.connector = undefined;
+      const s = settings.current;
+      if (!s.connection.url) {
+        view.health({ state: 'unconfigured', since: Date.now() });
+        return;
+      }
+      const connector = createConnector(s, {
+        emit: (events) => events.forEach((e) => void engine.handle(e)),
+        activeCallIds: () => Object.values(engine.book().calls).filter((c) => c.state !== 'ended').map((c) => c.id),
+        saveResume: (state) => {
+          resume = state;
+          void browser.storage.local.set({ [RESUME_KEY]: state });
+        },
+        resume,
+        now: Date.now,
+      });
+      w.connector = connector;
+      w.connection = createConnection({
+        open: connector.open,
+        onOpen: (link) => connector.onOpen(link),
+        onFrame: (raw, id) => connector.onFrame(raw, id),
+        ping: connector.ping,
+        onHealth: (h: ConnectionHealth) => view.health(withProblems(h, connector)),
+        now: Date.now,
+        random: Math.random,
+        setTimer: (fn, ms) => setTimeout(fn, ms),
+        clearTimer: (t) => clearTimeout(t as ReturnType<typeof setTimeout>),
+        silenceMs: s.advanced.heartbeatTimeoutMs,
+        pingMs: 20_000,
+        url: redactUrl(s.connection.url),
+      });
+      w.connection.start();
+    },
+  };
+  settings.onChange((next, previous) => {
+    w.settings = next;
+    if (JSON.stringify(next.connection) !== JSON.stringify(previous.connection)) w.restartConnection();
+    view.changed();
+  });
+  engine.resume();
+  w.restartConnection();
+  await outbox.start();
+  view.changed();
+  return w;
+}
+
+function withProblems(h: ConnectionHealth, connector: Connector): ConnectionHealth {
+  const p = connector.problems();
+  return h.state === 'connected' && p.dropped ? { ...h, lastError: `${p.dropped} malformed frame(s) dropped; last: ${p.last}` } : h;
+}
