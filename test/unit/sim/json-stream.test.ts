@@ -118,6 +118,7 @@ describe('scenario files → protocol-v1 frames', () => {
     const end = framesOf('inbound-answered', true).at(-1);
     if (end?.event !== 'ended' || !end.cdr) throw new Error('last frame must be ended with cdr');
     expect(end.cdr).toMatchObject({ src: '+15551234567', dst: '100', disposition: 'ANSWERED', billsec: '6', duration: '11', clid: '"Carol Customer" <+15551234567>', calldate: '2026-11-28 09:00:00', answer: '2026-11-28 09:00:05' });
+    expect(end.cdr.uniqueid).toBe(end.cdr.linkedid); // named after the caller's (A) leg, as Asterisk does
     const missed = framesOf('queue-ring-all', true).find((f) => f.event === 'ended' && f.users[0] === 'PJSIP/100');
     expect(missed).toMatchObject({ cdr: { disposition: 'NO ANSWER', billsec: '0', lastapp: 'Queue', accountcode: 'SUPPORT' } });
     expect(framesOf('inbound-busy', true).at(-1)).toMatchObject({ cdr: { disposition: 'BUSY' } });
