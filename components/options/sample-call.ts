@@ -1,0 +1,52 @@
+import type { Variables } from '@/utils/cti/variables';
+
+/** The call every template preview is filled with: realistic, with characters that need encoding. */
+export const SAMPLE_CALL_VARIABLES: Variables = {
+  calleridname: 'Müller & Söhne GmbH',
+  calleridnumber: '+49 30 1234567',
+  calleridnumber_e164: '+49301234567',
+  calleridnumber_national: '030 1234567',
+  calleridnumber_international: '+49 30 1234567',
+  calleridnumber_digits: '49301234567',
+  accountcode: 'ACME-1001',
+  uniqueid: '1732712345.42',
+  linkedid: '1732712345.40',
+  channel: 'PJSIP/trunk-0000002a',
+  exten: '100',
+  did: '+49301111100',
+  rdnis: '',
+  context: 'from-trunk',
+  direction: 'inbound',
+  user: 'PJSIP/100',
+  application: 'support',
+  application_type: 'queue',
+  timestamp: '1732712345',
+  acc_code2: '',
+  acc_code3: '',
+  record: '',
+};
+
+/** The post-call record of the same sample call. */
+export const SAMPLE_CDR_VARIABLES: Variables = {
+  calldate: '2024-11-27 13:45:45',
+  clid: '"Müller & Söhne GmbH" <+49301234567>',
+  src: '+49301234567',
+  dst: '100',
+  dcontext: 'from-trunk',
+  channel: 'PJSIP/trunk-0000002a',
+  dstchannel: 'PJSIP/100-0000002b',
+  lastapp: 'Dial',
+  lastdata: 'PJSIP/100,30',
+  duration: '95',
+  billsec: '83',
+  disposition: 'ANSWERED',
+  amaflags: 'DOCUMENTATION',
+  accountcode: 'ACME-1001',
+  uniqueid: '1732712345.42',
+  userfield: '',
+  start: '2024-11-27 13:45:45',
+  answer: '2024-11-27 13:45:57',
+  end: '2024-11-27 13:47:20',
+  linkedid: '1732712345.40',
+  sequence: '7',
+};

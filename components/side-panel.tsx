@@ -1,0 +1,63 @@
+import type { ViewState } from '@/utils/view-state';
+import { CallCardView } from './call-card';
+import { ConnectionPill } from './connection-pill';
+import { DeadLetters } from './dead-letters';
+import { DndSwitch } from './dnd-switch';
+import { HistoryList } from './history-list';
+import { useT } from './i18n-context';
+
+export interface SidePanelProps {
+  /** Undefined until the background has answered. */
+  view: ViewState | undefined;
+  now: number;
+  /** Why the view could not be loaded, if it could not. */
+  error?: string;
+  formatTime: (epochMs: number) => string;
+  onDoNotDisturb: (on: boolean) => void;
+  onRetry: (key: string) => void;
+  onOpenInTab: (callId: string) => void;
+  onOpenOptions: () => void;
+}
+
+export function SidePanel({ view, now, error, formatTime, onDoNotDisturb, onRetry, onOpenInTab, onOpenOptions }: SidePanelProps) {
+  const t = useT();
+  // The newest call with a page gets the frame; older ones offer "Open in tab".
+  const framed = view?.calls.find((c) => c.pop.state === 'popped' && c.pop.url)?.call.id;
+  return (
+    <div class="panel stack">
+      <header class="spread panel-header">
+        <h1>{t('extName')}</h1>
+        <div class="row">
+          {view && <DndSwitch on={view.doNotDisturb} onChange={onDoNotDisturb} />}
+          <button type="button" class="small icon" title={t('open_options')} aria-label={t('open_options')} data-testid="open-options" onClick={onOpenOptions}>⚙</button>
+        </div>
+      </header>
+      {error && <p class="notice tone-error" role="alert" data-testid="view-error"><span>{error}</span></p>}
+      {!view ? (
+        !error && <p class="muted">{t('loading')}</p>
+      ) : (
+        <>
+          <div class="row"><ConnectionPill health={view.connection} now={now} /></div>
+          {view.connection.state === 'error' && view.connection.lastError && (
+            <p class="notice tone-error" data-testid="connection-error"><span>{view.connection.lastError}</span></p>
+          )}
+          {view.connection.state === 'unconfigured' && (
+            <p class="notice tone-warn"><span>{t('setup_hint')} </span><button type="button" class="small" onClick={onOpenOptions}>{t('open_options')}</button></p>
+          )}
+          <section class="stack" aria-labelledby="calls-heading">
+            <h2 id="calls-heading">{t('calls_heading')}</h2>
+            {view.calls.length === 0 ? (
+              <p class="muted" data-testid="no-calls">{t('no_calls')}</p>
+            ) : (
+              view.calls.map((card) => (
+                <CallCardView key={card.call.id} card={card} now={now} showFrame={card.call.id === framed} onOpenInTab={() => onOpenInTab(card.call.id)} />
+              ))
+            )}
+          </section>
+          <DeadLetters outbox={view.outbox} now={now} onRetry={onRetry} />
+          <HistoryList history={view.history} formatTime={formatTime} />
+        </>
+      )}
+    </div>
+  );
+}
