@@ -157,7 +157,8 @@ export function createAriTranslator(opts: AriTranslatorOptions) {
   /** Calling party, from the user's point of view (CTI.md §2). */
   function callingParty(call: TrackedCall, u: TrackedChannel | undefined): Record<string, string> {
     const root = chans.get(call.root);
-    if (call.direction === 'outbound') {
+    // A call the user places has the user as its calling party, internal or not.
+    if (call.direction === 'outbound' || call.userDialled) {
       if (!u) return {};
       // Click-to-call shows the number to be dialled as the phone's caller ID: that is not the user.
       if (call.originated && u.caller.number === u.connected.number) return { calleridname: '', calleridnumber: call.userNumber };
@@ -179,7 +180,8 @@ export function createAriTranslator(opts: AriTranslatorOptions) {
     const u = userChannelOf(call);
     const root = chans.get(call.root);
     const vars: Record<string, string> = { ...callingParty(call, u), accountcode: u?.accountcode || root?.accountcode || '' };
-    if (call.originated && u) vars.exten = u.state === 'Up' ? u.exten : u.connected.number;
+    // Originated: the phone shows the number it will dial until the dialplan moves to that number.
+    if (call.originated && u) vars.exten = u.exten && u.exten !== 's' ? u.exten : u.connected.number;
     return vars;
   }
 
