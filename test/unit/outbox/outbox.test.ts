@@ -35,13 +35,19 @@ describe('persistence', () => {
       storedWhenRequested = store.saved();
       res.end();
     });
-    const { box } = await outbox({ store });
-    expect(await box.enqueue({ key: 'k1', url: `${server.origin}/cdr?src=100` })).toEqual({ ok: true, value: 'queued' });
+    // a slow store, and a flush asked for while the save is still under way
+    const slowStore = { load: store.load, save: async (records: readonly OutboxRecord[]) => (await sleep(50), store.save(records)) };
+    const { box } = await outbox({ store: slowStore });
+    const enqueued = box.enqueue({ key: 'k1', url: `${server.origin}/cdr?src=100` });
+    await sleep(10);
+    await box.flush();
+    expect(server.requests).toHaveLength(0);
+    expect(await enqueued).toEqual({ ok: true, value: 'queued' });
     await waitFor(() => box.statusOf('k1') === 'delivered');
     expect(storedWhenRequested).toEqual([expect.objectContaining({ key: 'k1', status: 'pending', url: `${server.origin}/cdr?src=100` })]);
     expect(server.requests[0]?.headers['idempotency-key']).toBe('k1');
     expect(server.requests[0]?.headers.cookie).toBeUndefined();
-    expect(statusIn(store.saved(), 'k1')).toBe('delivered');
+    await waitFor(() => statusIn(store.saved(), 'k1') === 'delivered');
   });
 
   it('delivers, from a new outbox on the same store, a record stored by a worker killed before sending', async () => {
