@@ -41,6 +41,8 @@ export interface SimCall {
   bridges: SimBridge[];
   /** Originate (click-to-call): the PBX rang the caller's own phone first. */
   originated: boolean;
+  /** A consultation call (before an attended transfer) made by one of our phones in this call. */
+  consult?: SimCall;
   ended: boolean;
 }
 
@@ -269,6 +271,7 @@ export function createPbxModel(o: PbxOptions = {}) {
       dialLeg(out, at, origin, peer, `${spec.to.number}@${extOf(trunk)}`, true);
       return out;
     }
+    if (call.answered && !call.originated) return consult(call, at, endpoints);
     const fresh = endpoints.map(asEndpoint).filter((e) => !call.ringing.some((l) => l.endpoint === e) && call.answered?.endpoint !== e);
     if (fresh.length === 0) return out;
     if (call.app?.type === 'queue') {
@@ -340,6 +343,7 @@ export function createPbxModel(o: PbxOptions = {}) {
       device(out, at, endpoint, 'INUSE');
       return out;
     }
+    if (call.consult?.ringing.some((l) => l.endpoint === asEndpoint(endpoint))) return answer(call.consult, at, endpoint);
     const leg = endpoint === '' ? call.ringing.find((l) => l.endpoint === trunk) : call.ringing.find((l) => l.endpoint === asEndpoint(endpoint));
     if (!leg) return out;
     setState(out, at, leg.peer, 'Up');
@@ -370,6 +374,7 @@ export function createPbxModel(o: PbxOptions = {}) {
     const out: AriFrame[] = [];
     const origin = call.origin;
     if (!origin || call.ended) return out;
+    if (call.consult) out.push(...hangup(call.consult, at, 'caller', cause));
     call.ended = true;
     const leg = call.answered;
     if (leg && live.has(leg.peer.id)) {
@@ -426,40 +431,65 @@ export function createPbxModel(o: PbxOptions = {}) {
       dialLeg(out, at, transferee, peer, extOf(target), true);
       return out;
     }
-    // Attended: the transferer calls the target on a second channel, then joins the two calls.
-    const second = phoneChannel(at, fromEndpoint, 'Ring', 'internal', extOf(target));
-    out.push(f.channelEvent('ChannelHold', at, transferee));
-    out.push(f.channelEvent('ChannelCreated', at, second), f.varset(at, second, 'SIPDOMAIN', '127.0.0.1'));
-    run(out, at, second, 'NoOp', `Internal call from ${extOf(fromEndpoint)} to ${extOf(target)}`);
-    const consult: SimCall = { ...call, origin: second, ringing: [], answered: undefined, bridges: [], dialStarted: false, app: undefined, kind: 'internal' };
-    startDial(out, at, consult, second, `${target},15`);
-    const peer = phoneChannel(at, target, 'Down');
-    out.push(f.channelEvent('ChannelCreated', at, peer));
-    dialLeg(out, at, second, peer, extOf(target), true);
-    consult.ringing.push({ peer, dialler: second, endpoint: target });
-    out.push(...answer(consult, at + 1, target));
-    const bridge2 = consult.bridges[0];
-    if (!bridge2) return out;
-    const t = at + 2;
-    out.push(f.attendedTransfer(t, { first: transferer, second, transferee, target: peer, bridge1: bridge, bridge2 }));
+    // Attended: the consultation (started by an earlier `ring`, or here and now) is joined to the call.
+    const compressed = !call.consult;
+    if (compressed) {
+      out.push(...consult(call, at, [target]));
+      out.push(...answer(call, at + 1, target));
+    }
+    const c = call.consult;
+    const bridge2 = c?.bridges[0];
+    const second = c?.origin;
+    const target2 = c?.answered?.peer;
+    if (!c || !bridge2 || !second || !target2) return out;
+    const t = compressed ? at + 2 : at;
+    out.push(f.attendedTransfer(t, { first: transferer, second, transferee, target: target2, bridge1: bridge, bridge2 }));
     out.push(f.channelEvent('ChannelUnhold', t, transferee));
-    for (const c of [transferer, second]) {
-      out.push(f.hangupRequest(t, c, 16, false));
-      leaveBridge(out, t, call, c);
-      leaveBridge(out, t, consult, c);
+    for (const x of [transferer, second]) {
+      out.push(f.hangupRequest(t, x, 16, false));
+      leaveBridge(out, t, call, x);
+      leaveBridge(out, t, c, x);
     }
     leaveBridge(out, t, call, transferee);
     bridge2.channels.push(transferee.id);
     out.push(f.bridgeEvent('ChannelEnteredBridge', t, bridge2, transferee));
     destroy(out, t, transferer, 16, 'none');
     destroy(out, t, second, 16, 'none');
-    peer.connected = { ...transferee.caller };
-    out.push(f.channelEvent('ChannelConnectedLine', t, peer));
-    transferee.connected = { ...peer.caller };
+    target2.connected = { ...transferee.caller };
+    out.push(f.channelEvent('ChannelConnectedLine', t, target2));
+    transferee.connected = { ...target2.caller };
     out.push(f.channelEvent('ChannelConnectedLine', t, transferee));
     rebase(call, transferee);
-    call.answered = { peer, dialler: transferee, endpoint: target };
-    call.bridges = consult.bridges;
+    call.answered = { peer: target2, dialler: transferee, endpoint: c.answered?.endpoint ?? '' };
+    call.bridges = c.bridges;
+    call.consult = undefined;
+    return out;
+  }
+
+  /**
+   * A phone of ours that is in the call rings another phone while the call waits (on hold): its
+   * consultation before an attended transfer, on a second channel of the consulting phone.
+   */
+  function consult(call: SimCall, at: number, endpoints: string[]): AriFrame[] {
+    const out: AriFrame[] = [];
+    const leg = call.answered;
+    const origin = call.origin;
+    if (!leg || !origin || call.consult) return out;
+    const byAnswerer = leg.endpoint !== trunk;
+    const phone = byAnswerer ? leg.endpoint : endpointOfName(origin.name);
+    const held = byAnswerer ? origin : leg.local ? leg.local[0] : leg.peer;
+    const target = asEndpoint(endpoints[0] ?? '');
+    const second = phoneChannel(at, phone, 'Ring', 'internal', extOf(target));
+    out.push(f.channelEvent('ChannelHold', at, held));
+    out.push(f.channelEvent('ChannelCreated', at, second), f.varset(at, second, 'SIPDOMAIN', '127.0.0.1'));
+    run(out, at, second, 'NoOp', `Internal call from ${extOf(phone)} to ${extOf(target)}`);
+    const sub: SimCall = { ...call, origin: second, ringing: [], answered: undefined, bridges: [], dialStarted: false, app: undefined, kind: 'internal', consult: undefined };
+    startDial(out, at, sub, second, `${target},15`);
+    const peer = phoneChannel(at, target, 'Down');
+    out.push(f.channelEvent('ChannelCreated', at, peer));
+    dialLeg(out, at, second, peer, extOf(target), true);
+    sub.ringing.push({ peer, dialler: second, endpoint: target });
+    call.consult = sub;
     return out;
   }
 
