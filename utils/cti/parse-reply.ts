@@ -14,6 +14,13 @@ export type ReplyResult =
 /** CTI.md §3: replies over 64 KiB are not read. */
 export const MAX_REPLY_BYTES = 65_536;
 const MAX_ISSUES = 50;
+/**
+ * scanMarkup has already checked every reference, more strictly than the validator, which tests
+ * each character after `&` with a regex (2 ms for 15,000 `&lt;` in a 64 KiB reply). Handing it a
+ * same-length stand-in that is neither a name character, whitespace nor markup keeps positions and
+ * every other verdict unchanged; the stand-in is mapped back in its messages.
+ */
+const AMPERSAND_STAND_IN = '\u0001';
 const NO_OP: Reply = { set: {}, route: null, break: false };
 
 // TOOLCHAIN.md: values stay strings (`+49…`, `0049…`), entities are ours to decode, CDATA is kept
@@ -34,6 +41,8 @@ const parser = new XMLParser({
   ignoreDeclaration: true,
   ignorePiTags: true,
   maxNestedTags: MARKUP_LIMITS.depth,
+  // Callbacks get a matcher instead of a path string built for every tag: 15-20% faster.
+  jPath: false,
 });
 
 /**
@@ -55,7 +64,7 @@ export function parseReply(body: string | Uint8Array, opts: { maxBytes?: number 
   if (!scanned.ok) return failAt(scanned.error, text, scanned.offset);
   // The validator refuses whitespace before `<?xml`, which CTI.md allows: it sees the text after it.
   const xml = text.slice(start);
-  const valid = XMLValidator.validate(xml);
+  const valid = XMLValidator.validate(xml.includes('&') ? xml.replaceAll('&', AMPERSAND_STAND_IN) : xml);
   if (valid !== true) return validatorFailure(valid, text, start);
   if (scanned.root !== 'ipbx') {
     return failAt(`The root element is <${shown(scanned.root)}>; a CTI reply's root must be <ipbx>.`, text, scanned.rootOffset);
@@ -92,6 +101,7 @@ function validatorFailure({ err }: ValidationError, text: string, start: number)
   // Some validator errors ("Start tag expected.") carry no column.
   const col = err.col ?? 1;
   const column = err.line === 1 ? col + skipped.column - 1 : col;
-  const message = err.msg.length > 200 ? `${err.msg.slice(0, 200)}…` : err.msg;
+  const msg = err.msg.replaceAll(AMPERSAND_STAND_IN, '&');
+  const message = msg.length > 200 ? `${msg.slice(0, 200)}…` : msg;
   return { ok: false, error: `The reply is not well-formed XML: ${message}`, line, column, issues: [] };
 }

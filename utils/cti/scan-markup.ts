@@ -1,5 +1,5 @@
 import { textPosition } from './text-position';
-import { checkReference } from './xml-entities';
+import { referenceError, referenceLength } from './xml-entities';
 
 /** Limits that keep a hostile 64 KiB reply cheap to reject; a real reply has about a dozen elements. */
 export const MARKUP_LIMITS = { depth: 100, elements: 256, attributes: 256 } as const;
@@ -20,9 +20,11 @@ export function scanMarkup(text: string, start: number): ScanResult {
   let elements = 0;
   let attributes = 0;
   let i = start;
+  const find = { amp: forwardFinder(text, '&'), lt: forwardFinder(text, '<') };
   for (;;) {
     const lt = text.indexOf('<', i);
-    const textError = open.length === 0 ? outsideRoot(text, i, lt < 0 ? text.length : lt) : references(text, i, lt < 0 ? text.length : lt);
+    const end = lt < 0 ? text.length : lt;
+    const textError = open.length === 0 ? outsideRoot(text, i, end) : references(text, i, end, find.amp);
     if (textError) return textError;
     if (lt < 0) break;
     if (text.startsWith('<!--', lt)) {
@@ -51,7 +53,7 @@ export function scanMarkup(text: string, start: number): ScanResult {
         return fail(`</${shown(name)}> does not match <${shown(opened.name)}> (line ${at.line}, column ${at.column}): close <${shown(opened.name)}> first.`, lt);
       }
     } else {
-      const tag = scanStartTag(text, lt);
+      const tag = scanStartTag(text, lt, find);
       if ('error' in tag) return fail(tag.error, tag.offset);
       if (open.length === 0 && rootOffset >= 0) return fail(`A second root element <${shown(tag.name)}>: a reply has exactly one root, <ipbx>.`, lt);
       if (rootOffset < 0) [root, rootOffset] = [tag.name, lt];
@@ -93,10 +95,21 @@ function outsideRoot(text: string, from: number, to: number): ScanResult | undef
   return undefined;
 }
 
-function references(text: string, from: number, to: number): ScanResult | undefined {
-  for (let amp = text.indexOf('&', from); amp >= 0 && amp < to; amp = text.indexOf('&', amp + 1)) {
-    const checked = checkReference(text, amp);
-    if ('error' in checked) return fail(checked.error, amp);
+/**
+ * Next index of `char` at or after `from`, for callers whose `from` only grows: the search resumes
+ * where it stopped instead of rescanning to a far-away match each time (which was quadratic).
+ */
+function forwardFinder(text: string, char: string): (from: number) => number {
+  let next = -2;
+  return (from) => {
+    if (next !== -1 && next < from) next = text.indexOf(char, from);
+    return next;
+  };
+}
+
+function references(text: string, from: number, to: number, nextAmp: (from: number) => number): ScanResult | undefined {
+  for (let amp = nextAmp(from); amp >= 0 && amp < to; amp = nextAmp(amp + 1)) {
+    if (referenceLength(text, amp) < 0) return fail(referenceError(text, amp), amp);
   }
   return undefined;
 }
@@ -109,7 +122,7 @@ function declarationName(text: string, lt: number): string {
 type StartTag = { name: string; end: number; selfClosing: boolean; attributes: number } | { error: string; offset: number };
 
 /** Reads `<name attr="v" …>` from `lt`, skipping quoted values (which may hold `>`). */
-function scanStartTag(text: string, lt: number): StartTag {
+function scanStartTag(text: string, lt: number, find: Record<'amp' | 'lt', (from: number) => number>): StartTag {
   let i = lt + 1;
   while (i < text.length && !isXmlSpace(text.charCodeAt(i)) && text[i] !== '>' && text[i] !== '/') i++;
   const name = text.slice(lt + 1, i);
@@ -121,9 +134,9 @@ function scanStartTag(text: string, lt: number): StartTag {
     if (c === '"' || c === "'") {
       const close = text.indexOf(c, i + 1);
       if (close < 0) return { error: `An attribute value in <${shown(name)}> is never closed (missing ${c}).`, offset: i };
-      const lessThan = text.indexOf('<', i + 1);
+      const lessThan = find.lt(i + 1);
       if (lessThan >= 0 && lessThan < close) return { error: "'<' is not allowed in an attribute value: write &lt;.", offset: lessThan };
-      const bad = references(text, i + 1, close);
+      const bad = references(text, i + 1, close, find.amp);
       if (bad && !bad.ok) return { error: bad.error, offset: bad.offset };
       attributes++;
       i = close;
