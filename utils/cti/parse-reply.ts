@@ -1,3 +1,23 @@
+/**
+ * The CTI XML reply (CTI.md §3). Where CTI.md leaves a choice, this is what we decided:
+ * - Input: at most 64 KiB (bytes, checked first). Bytes must be strict UTF-8 (a BOM is fine);
+ *   `encoding=` may say UTF-8 or US-ASCII (then ASCII only); any other encoding, or UTF-16, is an
+ *   error even when the content happens to be ASCII. Whitespace before the prolog is allowed.
+ * - Errors (nothing applied, line/column where known): not well-formed; any `<!DOCTYPE`,
+ *   `<!ENTITY` or other `<!` declaration outside comments and CDATA; an undefined entity such as
+ *   `&nbsp;` or `&foo;`, a bare `&`, or a numeric reference to a character XML forbids (XML itself
+ *   calls these not well-formed); a root other than `<ipbx>`, a second root, text outside it; more
+ *   than 100 levels, 256 elements or 256 attributes.
+ * - Issues (the rest applies): unknown tags and stray text (ignored); attributes (ignored);
+ *   a repeated tag (the first wins, including a second `<set>` or `<route>` block); route fields
+ *   both in `<route>` and under `<ipbx>` (`<route>` wins); raw control or bidi characters
+ *   (removed); `record` `0` (read as `no`) or anything but yes/1/no/0/empty (dropped); `break`
+ *   `true`/`false` (read as 1/0) or anything else (route dropped); a route type outside the
+ *   lower-case keyword list, a missing type or name (route dropped); a value over its limit
+ *   (dropped, never truncated). At most 50 issues are listed, then a count.
+ * - An empty value leaves the variable unchanged for every field, not just `record`.
+ *   `<break>1</break>` without type and name is honoured with `route: null`.
+ */
 import { XMLParser, XMLValidator, type ValidationError } from 'fast-xml-parser';
 import { readReplyText } from './read-reply-text';
 import { elementOf, NAME_PREFIX, readReplyTree } from './read-reply-tree';
@@ -21,7 +41,6 @@ const MAX_ISSUES = 50;
  * every other verdict unchanged; the stand-in is mapped back in its messages.
  */
 const AMPERSAND_STAND_IN = '\u0001';
-const NO_OP: Reply = { set: {}, route: null, break: false };
 
 // TOOLCHAIN.md: values stay strings (`+49…`, `0049…`), entities are ours to decode, CDATA is kept
 // apart from text so that its `&amp;` stays literal, attributes are read only to be reported.
@@ -58,7 +77,7 @@ export function parseReply(body: string | Uint8Array, opts: { maxBytes?: number 
   if (!read.ok) return { ...read, issues: [] };
   const text = read.text;
   const start = text.search(/[^ \t\r\n]/);
-  if (start < 0) return { ok: true, value: NO_OP, issues: [] };
+  if (start < 0) return { ok: true, value: { set: {}, route: null, break: false }, issues: [] };
 
   const scanned = scanMarkup(text, start);
   if (!scanned.ok) return failAt(scanned.error, text, scanned.offset);

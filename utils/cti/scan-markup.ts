@@ -8,10 +8,11 @@ export type ScanResult = { ok: true; root: string; rootOffset: number } | { ok: 
 
 /**
  * One linear pass over the reply before fast-xml-parser sees it, for what its validator lets
- * through or makes slow (TOOLCHAIN.md): DOCTYPE/ENTITY and other declarations, undefined entities,
- * a second root or text outside the root, nesting past 100, element and attribute counts, and
- * unterminated comments, CDATA sections and tags. Tag syntax itself is left to the validator.
- * Offsets are indexes into `text`; scanning starts at `start`.
+ * through, reports badly or makes slow (TOOLCHAIN.md): DOCTYPE/ENTITY and other declarations,
+ * undefined entities, a second root or text outside the root, a late `<?xml`, nesting past 100,
+ * element and attribute counts, unmatched or unclosed tags (with both positions), unterminated
+ * comments, CDATA and attribute values. Name and attribute syntax are left to the validator.
+ * Offsets are indexes into `text`; scanning starts at `start`, which is the first non-space.
  */
 export function scanMarkup(text: string, start: number): ScanResult {
   const open: { name: string; offset: number }[] = [];

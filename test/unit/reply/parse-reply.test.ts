@@ -56,6 +56,16 @@ describe('parseReply', () => {
     expect(failed(parseReply('<ipbx>< set/></ipbx>'))).toMatchObject({ line: 1, column: 8 });
   });
 
+  it("quotes the reply's own text in validator messages", () => {
+    expect(failed(parseReply('<ipbx>&amp;<a&b/></ipbx>'))).toMatchObject({ error: expect.stringContaining("Tag 'a&b' is an invalid name"), line: 1, column: 16 });
+  });
+
+  it('returns a fresh no-op for every empty body', () => {
+    const first = ok(parseReply(''));
+    (first.value.set as Record<string, string>).calleridname = 'mutated';
+    expect(ok(parseReply('  ')).value).toEqual({ set: {}, route: null, break: false });
+  });
+
   it('allows 100 levels of nesting and refuses 101', () => {
     const nested = (depth: number) => `<ipbx>${'<a>'.repeat(depth - 1)}${'</a>'.repeat(depth - 1)}</ipbx>`;
     expect(parseReply(nested(100)).ok).toBe(true);
