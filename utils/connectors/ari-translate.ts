@@ -281,7 +281,7 @@ export function createAriTranslator(opts: AriTranslatorOptions) {
     if (callOfRoot.get(call.root) === call) callOfRoot.delete(call.root);
     for (const id of call.channels) callOfChan.delete(id);
     if (callOfChan.get(call.userChannel) === call) callOfChan.delete(call.userChannel);
-    if (call.offered) out.push(cause ? { type: 'ended', callId: call.id, at, cause } : { type: 'ended', callId: call.id, at });
+    if (call.offered) out.push(cause === undefined ? { type: 'ended', callId: call.id, at } : { type: 'ended', callId: call.id, at, cause });
   }
 
   function directionRung(u: TrackedChannel): Direction {
@@ -326,7 +326,8 @@ export function createAriTranslator(opts: AriTranslatorOptions) {
     if (!c) return;
     chans.delete(id);
     remember(gone, id);
-    const why = cause || c.hangupCause || undefined;
+    // The non-soft request's cause names who hung up; a 0 (Dial timeout) only when nothing better is known.
+    const why = cause || c.hangupCause || cause;
     const call = callOfChan.get(id);
     if (call) {
       callOfChan.delete(id);
