@@ -611,6 +611,8 @@ export function createAriTranslator(opts: AriTranslatorOptions) {
     }
     const fresh = present.filter((c) => !chans.has(c.id) && !gone.has(c.id)).map((c) => c.id);
     const tracked = present.filter((c) => !gone.has(c.id)).map(upsert);
+    // Met mid-call, a channel's first dialplan position (the DID on a trunk) is unknown: Gotos have moved it.
+    for (const c of tracked) if (fresh.includes(c.id)) c.firstExten = c.firstContext = '';
     for (const u of tracked) {
       if (u.kind !== 'user') continue;
       const call = callOfChan.get(u.id);
