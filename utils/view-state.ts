@@ -35,6 +35,8 @@ export interface HistoryEntry {
   outcome: 'answered' | 'missed' | 'busy' | 'failed' | 'answered-elsewhere';
   billsec: number;
   postcall: 'none' | 'pending' | 'delivered' | 'dead';
+  /** The post-call record's idempotency key, to follow its delivery. */
+  postcallKey?: string;
 }
 
 export interface OutboxView {

@@ -1,3 +1,4 @@
+import { browser } from 'wxt/browser';
 import type { CallEvent } from '@/utils/calls/call-event';
 import { createJsonSession, type JsonSessionState } from '@/utils/connectors/json-session';
 import type { Link, OpenLink } from '@/utils/connectors/link';
@@ -6,6 +7,9 @@ import { openWebSocket, type WebSocketCtor } from '@/utils/connectors/ws-link';
 import type { ReplyActions } from '@/utils/engine/cti-engine';
 import type { Settings } from '@/utils/settings/schema';
 import { createAriConnector } from './ari-connector';
+
+/** Changes every time the browser starts the worker anew: lets a server (and our tests) tell a reconnect from a restart. */
+const WORKER_INSTANCE = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
 export interface Connector {
   open: OpenLink;
@@ -31,7 +35,8 @@ export interface ConnectorDeps {
 export function createConnector(settings: Settings, deps: ConnectorDeps): Connector {
   const c = settings.connection;
   if (c.kind === 'ari') return createAriConnector(settings, deps);
-  const session = createJsonSession({ endpoints: c.endpoints, token: c.secret, activeCallIds: deps.activeCallIds, now: deps.now }, (deps.resume ?? {}) as JsonSessionState);
+  const client = { name: 'cti-pop', version: browser.runtime.getManifest().version, instance: WORKER_INSTANCE };
+  const session = createJsonSession({ endpoints: c.endpoints, token: c.secret, activeCallIds: deps.activeCallIds, now: deps.now, client }, (deps.resume ?? {}) as JsonSessionState);
   let last: string | undefined;
   let nonce = 0;
   const pending = new Map<string, (r: { ok: boolean; reason?: string }) => void>();

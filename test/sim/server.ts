@@ -56,6 +56,8 @@ export interface SimState {
   connectCount: number;
   /** Epoch ms of the most recent connects, newest last (at most 50). */
   lastConnectTimes: number[];
+  /** The most recent connections' client identities (WebSocket), newest last (at most 50). */
+  lastClients: { at: number; instance: string; version: string }[];
   authFailures: number;
   activeCalls: { callId: string; users: string[] }[];
   controlMessages: ControlRecord[];
@@ -96,6 +98,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   let connectCount = 0;
   let authFailures = 0;
   const lastConnectTimes: number[] = [];
+  const lastClients: SimState['lastClients'] = [];
   const controlMessages: ControlRecord[] = [];
 
   const control = (f: ControlFrame) => {
@@ -114,6 +117,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       connectCount += 1;
       lastConnectTimes.push(client.connectedAt);
       if (lastConnectTimes.length > 50) lastConnectTimes.shift();
+      if (client.client) lastClients.push({ at: client.connectedAt, instance: client.client.instance, version: client.client.version });
+      if (lastClients.length > 50) lastClients.shift();
     },
     authFailed: () => void (authFailures += 1),
     control,
@@ -189,6 +194,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         lastEventId: hub.lastEventId(),
         connectCount,
         lastConnectTimes: [...lastConnectTimes],
+        lastClients: [...lastClients],
         authFailures,
         activeCalls: player.activeCalls().map((c) => ({ callId: c.callId, users: c.activeUsers() })),
         controlMessages: [...controlMessages],

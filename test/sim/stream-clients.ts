@@ -6,6 +6,8 @@ export interface StreamClient {
   /** Endpoints subscribed; empty = all. */
   users: string[];
   connectedAt: number;
+  /** What the client said it is (WebSocket auth frame), if it did. */
+  client?: { name: string; version: string; instance: string };
   /** Writes one frame now (the registry applies delays). */
   write(frame: ServerFrame): void;
   /** Writes text exactly as given (chaos tests: broken, oversize, duplicate frames). */

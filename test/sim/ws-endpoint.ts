@@ -50,6 +50,7 @@ export function createWsEndpoint(ctx: StreamContext) {
           transport: 'ws',
           users: frame.users,
           connectedAt: ctx.now(),
+          client: frame.client,
           write: (f) => { if (ws.readyState === ws.OPEN) sendNow(ws, f); },
           writeRaw: (text) => { if (ws.readyState === ws.OPEN) ws.send(text); },
           destroy: () => ws.terminate(),

@@ -58,6 +58,8 @@ export const clientFrame = z.discriminatedUnion('type', [
     token: z.string().max(4096),
     users: z.array(z.string().max(128)).max(64),
     resume: z.object({ token: z.string().max(256), lastEventId: z.string().max(64) }).optional(),
+    /** Who is connecting, for the server's logs: `instance` changes each time the browser restarts the worker. */
+    client: z.object({ name: z.string().max(64), version: z.string().max(32), instance: z.string().max(64) }).optional(),
   }),
   z.object({ type: z.literal('ping'), nonce: z.string().max(64) }),
   z.object({

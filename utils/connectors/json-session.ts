@@ -24,7 +24,10 @@ const SEEN_IDS = 1000;
  * resume position, drops duplicates (the same event id twice, as a replay after resume can send),
  * and turns a snapshot into `ended` events for the calls that finished while we were away.
  */
-export function createJsonSession(opts: { endpoints: string[]; token: string; activeCallIds: () => string[]; now: () => number }, state: JsonSessionState = {}) {
+export function createJsonSession(
+  opts: { endpoints: string[]; token: string; activeCallIds: () => string[]; now: () => number; client?: { name: string; version: string; instance: string } },
+  state: JsonSessionState = {},
+) {
   const mine = new Set(opts.endpoints.map((e) => e.toLowerCase()));
   const seen = new Set<string>();
   const reported = new Set<string>();
@@ -50,7 +53,7 @@ export function createJsonSession(opts: { endpoints: string[]; token: string; ac
     /** The first frame on a WebSocket: the token travels in the frame, never in the URL. */
     authFrame(): ClientFrame {
       const resume = state.resumeToken && state.lastEventId ? { token: state.resumeToken, lastEventId: state.lastEventId } : undefined;
-      return { type: 'auth', protocol: PROTOCOL_VERSION, token: opts.token, users: opts.endpoints, resume };
+      return { type: 'auth', protocol: PROTOCOL_VERSION, token: opts.token, users: opts.endpoints, resume, client: opts.client };
     },
     handle(raw: string, sseId?: string): FrameOutcome {
       stats.frames++;

@@ -7,7 +7,7 @@ const session = (active: string[] = []) => createJsonSession({ endpoints: ['PJSI
 describe('JSON stream session', () => {
   it('sends the token in the auth frame and resumes from the last event id', () => {
     const s = session();
-    expect(s.authFrame()).toEqual({ type: 'auth', protocol: 1, token: 't0k', users: ['PJSIP/100'], resume: undefined });
+    expect(s.authFrame()).toEqual({ type: "auth", protocol: 1, token: "t0k", users: ["PJSIP/100"], resume: undefined, client: undefined });
     s.handle(JSON.stringify({ type: 'hello', protocol: 1, serverId: 'x', resumeToken: 'r1', resumed: false, heartbeatMs: 15000 }));
     s.handle(frame('7', { event: 'ringing' }));
     expect(s.authFrame().type === 'auth' && s.authFrame()).toMatchObject({ resume: { token: 'r1', lastEventId: '7' } });
