@@ -45,7 +45,7 @@ export const setSchema = z.object({
 
 export const routeSchema = z.object({
   type: z.enum(ROUTE_TYPES, {
-    error: (issue) => `Route type ${JSON.stringify(issue.input)} is unknown; use one of ${ROUTE_TYPES.join(', ')} (lower case).`,
+    error: (issue) => `Route type ${JSON.stringify(String(issue.input).slice(0, 40))} is unknown; use one of ${ROUTE_TYPES.join(', ')} (lower case).`,
   }),
   name: limitedText('name'),
 });
