@@ -16,7 +16,11 @@ import { PermissionsPanel } from './permissions-panel';
 import { RulesEditor } from './rules-editor';
 import { TestBench, type TestBenchProps } from './test-bench';
 
-export type SaveOutcome = { ok: true; notGranted: string[] } | { ok: false; error: string };
+export interface SaveOutcome {
+  saved: Promise<{ ok: true } | { ok: false; error: string }>;
+  /** The origins still not granted once the browser's permission prompt is answered. */
+  notGranted: Promise<string[]>;
+}
 
 export interface OptionsAppProps extends Pick<TestBenchProps, 'onRun' | 'onTestConnection'> {
   loaded: LoadedSettings | undefined;
@@ -24,9 +28,9 @@ export interface OptionsAppProps extends Pick<TestBenchProps, 'onRun' | 'onTestC
   granted: string[];
   /**
    * Must call `permissions.request` before its first `await`: it runs inside the Save click,
-   * the user gesture browsers require.
+   * the user gesture browsers require. Saving does not wait for the permission prompt.
    */
-  onSave: (patch: SettingsPatch, origins: string[]) => Promise<SaveOutcome>;
+  onSave: (patch: SettingsPatch, origins: string[]) => SaveOutcome;
   onGrant: (origins: string[]) => void;
   onExport: (includeSecrets: boolean) => void;
   importSettings: (text: string, current: Settings) => ImportResult;
@@ -46,10 +50,11 @@ export function OptionsApp(props: OptionsAppProps) {
   const pristine = useMemo(() => loaded && draftFrom(loaded.settings), [loaded]);
   const dirty = !!draft && !!pristine && (draft.editedSecrets.size > 0 || JSON.stringify(draft.values) !== JSON.stringify(pristine.values));
 
-  // Take new stored settings unless the user is in the middle of editing.
+  // Take new stored settings unless the user is in the middle of editing; after a save the draft
+  // is dropped, and refilled here from whichever settings arrive (save result or subscription).
   useEffect(() => {
-    if (pristine && !dirty) setDraft(draftFrom(loaded!.settings));
-  }, [pristine]);
+    if (loaded && (!draft || !dirty)) setDraft(draftFrom(loaded.settings));
+  }, [loaded, draft === undefined]);
 
   if (!loaded || !draft) return <p class="muted page-loading">{t('loading')}</p>;
 
@@ -73,13 +78,15 @@ export function OptionsApp(props: OptionsAppProps) {
     }
     setSaving(true);
     // Called synchronously: onSave requests host permissions inside this click.
-    void props.onSave(draftToPatch(draft), origins.patterns).then((outcome) => {
+    const outcome = props.onSave(draftToPatch(draft), origins.patterns);
+    void outcome.saved.then((saved) => {
       setSaving(false);
-      if (!outcome.ok) setStatus({ tone: 'error', text: t('save_failed'), details: outcome.error.split('\n') });
-      else {
-        setDraft(undefined);
-        setStatus(outcome.notGranted.length ? { tone: 'warn', text: t('saved_not_granted'), details: outcome.notGranted } : { tone: 'ok', text: t('saved') });
-      }
+      if (!saved.ok) return setStatus({ tone: 'error', text: t('save_failed'), details: saved.error.split('\n') });
+      setDraft(undefined);
+      setStatus({ tone: 'ok', text: t('saved') });
+      void outcome.notGranted.then((missing) => {
+        if (missing.length) setStatus({ tone: 'warn', text: t('saved_not_granted'), details: missing });
+      });
     });
   };
 

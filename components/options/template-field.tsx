@@ -70,7 +70,8 @@ export function TemplateField({ id, value, kind, disabled, invalid, describedBy,
             )}
           </div>
         ))}
-        {check.preview && (
+        {/* A refusal the linter already explains as an error is not repeated. */}
+        {check.preview && (check.preview.ok || !check.issues.some((i) => i.severity === 'error')) && (
           <div class="preview" data-testid={`${testid}-preview`} data-ok={String(check.preview.ok)}>
             <span class="muted">{t('preview_label')}</span>{' '}
             {check.preview.ok ? <span class="mono">{check.preview.url}</span> : <span class="lint-error-text">{check.preview.reason}</span>}

@@ -3,8 +3,9 @@ import type { TestBenchStep } from '@/utils/messages';
 /** How long a step took against its timeout, for the timing bar; undefined when not requested. */
 export function stepTiming(step: TestBenchStep): { ms: number; timeoutMs?: number; percent: number; late: boolean } | undefined {
   if (step.ms === undefined) return undefined;
-  if (!step.timeoutMs) return { ms: step.ms, percent: 100, late: false };
-  return { ms: step.ms, timeoutMs: step.timeoutMs, percent: Math.min(100, Math.round((step.ms / step.timeoutMs) * 100)), late: step.ms >= step.timeoutMs };
+  const ms = Math.round(step.ms);
+  if (!step.timeoutMs) return { ms, percent: 100, late: false };
+  return { ms, timeoutMs: step.timeoutMs, percent: Math.min(100, Math.round((step.ms / step.timeoutMs) * 100)), late: step.ms >= step.timeoutMs };
 }
 
 /** The parsed reply as indented JSON text (rendered as text, never as markup). */

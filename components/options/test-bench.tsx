@@ -102,11 +102,11 @@ function BenchResult({ result }: { result: TestBenchResult }) {
           <div key={i} class="card step" data-testid="bench-step" data-point={step.point} data-outcome={step.outcome ?? (step.refused ? 'refused' : '')}>
             <div class="spread">
               <strong>{t(`point_${step.point}`)}</strong>
-              <span>
-                {step.outcome && <span class={`badge tone-${step.outcome === 'ok' ? 'ok' : 'error'}`}>{t(`outcome_${step.outcome.replace('-', '_')}`)}</span>}
-                {step.status !== undefined && <span class="badge"> HTTP {step.status}</span>}
-              </span>
+              {step.status !== undefined && <span class="badge">HTTP {step.status}</span>}
             </div>
+            {step.outcome && (
+              <div class={`step-outcome ${/^ok\b/.test(step.outcome) ? 'ok' : 'failed'}`} data-testid="bench-step-outcome">{step.outcome}</div>
+            )}
             <div class="muted mono">{step.template}</div>
             {step.url && <div class="mono" data-testid="bench-step-url">→ {step.url}</div>}
             {step.refused && <p class="notice tone-error" data-testid="bench-step-refused"><span>{t('bench_refused', step.refused)}</span></p>}

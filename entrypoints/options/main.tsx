@@ -44,19 +44,21 @@ function App() {
     };
   }, []);
 
-  const onSave = (patch: SettingsPatch, origins: string[]): Promise<SaveOutcome> => {
+  const onSave = (patch: SettingsPatch, origins: string[]): SaveOutcome => {
     // First statement, no await before it: permissions.request needs the Save click's user gesture.
+    // Saving does not wait for the prompt, which stays open until the user answers it.
     const asked = origins.length ? browser.permissions.request({ origins }).catch(() => false) : Promise.resolve(true);
-    return (async () => {
-      await asked;
-      const saved = await saveSettings(patch);
-      if (!saved.ok) return saved;
-      setLoaded(saved.value);
+    const saved = saveSettings(patch).then((result) => {
+      if (result.ok) setLoaded(result.value);
+      return result.ok ? { ok: true as const } : result;
+    });
+    const notGranted = Promise.all([asked, saved]).then(async () => {
       await dropUnused(origins);
       const now = await grantedOrigins();
       setGranted(now);
-      return { ok: true, notGranted: origins.filter((o) => !isGranted(o, now)) };
-    })();
+      return origins.filter((o) => !isGranted(o, now));
+    });
+    return { saved, notGranted };
   };
 
   const onExport = (includeSecrets: boolean) => {

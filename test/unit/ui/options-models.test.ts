@@ -90,6 +90,7 @@ describe('test bench model', () => {
     expect(stepTiming({ ...base, ms: 500, timeoutMs: 2000 })).toEqual({ ms: 500, timeoutMs: 2000, percent: 25, late: false });
     expect(stepTiming({ ...base, ms: 2100, timeoutMs: 2000 })).toEqual({ ms: 2100, timeoutMs: 2000, percent: 100, late: true });
     expect(stepTiming({ ...base, refused: 'no' })).toBeUndefined();
+    expect(stepTiming({ ...base, ms: 4.300000000046566 })).toEqual({ ms: 4, percent: 100, late: false });
     expect(formatReply({ set: { accountcode: 'A' } })).toBe('{\n  "set": {\n    "accountcode": "A"\n  }\n}');
   });
 });
