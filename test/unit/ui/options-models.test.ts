@@ -6,6 +6,7 @@ import { checkTemplate, insertVariable, variablesFor } from '@/components/option
 import { formatReply, stepTiming } from '@/components/options/test-bench-model';
 import { repairSettings } from '@/utils/settings/repair-settings';
 import { SETTINGS_FIELDS } from '@/utils/settings/settings-fields';
+import type { TestBenchStep } from '@/utils/messages';
 
 const field = (path: string) => SETTINGS_FIELDS.find((f) => f.path === path)!;
 
@@ -86,7 +87,7 @@ describe('template check', () => {
 
 describe('test bench model', () => {
   it('measures a step against its timeout', () => {
-    const base = { point: 'inbound', template: '', warnings: [] } as const;
+    const base: TestBenchStep = { point: 'inbound', template: '', warnings: [] };
     expect(stepTiming({ ...base, ms: 500, timeoutMs: 2000 })).toEqual({ ms: 500, timeoutMs: 2000, percent: 25, late: false });
     expect(stepTiming({ ...base, ms: 2100, timeoutMs: 2000 })).toEqual({ ms: 2100, timeoutMs: 2000, percent: 100, late: true });
     expect(stepTiming({ ...base, refused: 'no' })).toBeUndefined();
