@@ -1,0 +1,250 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { SimPlugin } from '../plugin';
+import type { Scenario, ScenarioStep } from '../scenario';
+import { authenticate, DEFAULT_ARI_CREDENTIALS, type AriCredential } from './ari-auth';
+import { createFrameBuilder, type AriFrame, type SimChannel } from './frame-builders';
+import { createPbxModel, type PbxModel, type SimCall } from './pbx-model';
+import { withApp } from './timeline';
+
+export interface AriEmulatorOptions {
+  /** The PBX's phones (names shown as caller ID). */
+  users?: { endpoint: string; name: string; number: string }[];
+  credentials?: AriCredential[];
+  /**
+   * Scenario calls whose dialplan runs `Stasis(app, direction, did-or-exten)` right after `offer`.
+   * The call waits there until `POST /ari/channels/{id}/continue`, or falls through by itself after
+   * `deadlineMs` (real time, default 3000). Without a client of that app the call goes on at once.
+   */
+  stasis?: { app: string; calls: string[] | 'all'; deadlineMs?: number };
+  now?: () => number;
+}
+
+/** One control request the emulator received (what a test asserts on). */
+export interface AriControlRecord {
+  at: number;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  status: number;
+  user?: string;
+}
+
+interface Client {
+  ws: WebSocket;
+  app: string;
+  subscribeAll: boolean;
+  replaced: boolean;
+}
+
+interface Parked {
+  call: SimCall;
+  channel: SimChannel;
+  app: string;
+  resume: (target?: { context: string; extension: string }) => void;
+}
+
+/**
+ * The simulator's Asterisk ARI face: `ws /ari/events`, `GET /ari/channels[/{id}]`, and call
+ * control for channels in Stasis (`POST /ari/channels/{id}/variable`, `/continue`). Frames come
+ * from the PBX model in the exact shape of the recorded traces.
+ */
+export function createAriEmulator(o: AriEmulatorOptions = {}) {
+  const now = o.now ?? Date.now;
+  const credentials = o.credentials ?? DEFAULT_ARI_CREDENTIALS;
+  const phoneNames = Object.fromEntries((o.users ?? []).map((u) => [u.number, u.name]));
+  const wss = new WebSocketServer({ noServer: true });
+  const clients = new Set<Client>();
+  const timers = new Set<NodeJS.Timeout>();
+  const parked = new Map<string, Parked>();
+  const control: AriControlRecord[] = [];
+  const f = createFrameBuilder({ app: '', asteriskId: '02:fc:00:00:00:01' });
+  let pbx: PbxModel = createPbxModel({ phoneNames });
+  let framesSent = 0;
+
+  function later(ms: number, fn: () => void) {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, Math.max(0, ms));
+    timers.add(t);
+  }
+
+  /** Channels a Stasis app owns, for clients that did not ask for `subscribeAll`. */
+  function stasisChannelIds(app: string): Set<string> {
+    return new Set([...parked.values()].filter((p) => p.app === app).map((p) => p.channel.id));
+  }
+
+  function publish(frames: AriFrame[]) {
+    for (const frame of frames) {
+      const stasisEvent = frame.type === 'StasisStart' || frame.type === 'StasisEnd';
+      const channelId = (frame.channel as { id?: string } | undefined)?.id;
+      for (const c of clients) {
+        if (c.replaced || c.ws.readyState !== c.ws.OPEN) continue;
+        if (stasisEvent && frame.application !== c.app) continue;
+        if (!stasisEvent && !c.subscribeAll && !(channelId && stasisChannelIds(c.app).has(channelId))) continue;
+        c.ws.send(JSON.stringify(stasisEvent ? frame : withApp(frame, c.app)));
+        framesSent++;
+      }
+    }
+  }
+
+  const wantsStasis = (callId: string) => o.stasis !== undefined && (o.stasis.calls === 'all' || o.stasis.calls.includes(callId));
+  const appConnected = (app: string) => [...clients].some((c) => c.app === app && !c.replaced);
+
+  /** Plays one call's steps on its own clock, which a Stasis wait pushes back. */
+  function playCall(call: SimCall, steps: ScenarioStep[], start: number, speed: number) {
+    let delay = 0;
+    let i = 0;
+    const next = () => {
+      const step = steps[i];
+      if (!step) return;
+      const due = start + delay + step.at / speed;
+      if (due > now()) return later(due - now(), next);
+      i++;
+      publish(pbx.step(call, step, now()));
+      if (step.do === 'offer' && o.stasis && wantsStasis(call.spec.id) && appConnected(o.stasis.app)) {
+        const { app, deadlineMs = 3000 } = o.stasis;
+        const entered = pbx.enterStasis(call, now(), app);
+        if (entered) {
+          const since = now();
+          let done = false;
+          const resume = (target?: { context: string; extension: string }) => {
+            if (done) return;
+            done = true;
+            parked.delete(entered.channel.id);
+            publish(pbx.leaveStasis(entered.channel, now(), app, target));
+            delay += now() - since;
+            next();
+          };
+          parked.set(entered.channel.id, { call, channel: entered.channel, app, resume });
+          publish(entered.frames);
+          later(deadlineMs, () => resume());
+          return;
+        }
+      }
+      next();
+    };
+    next();
+  }
+
+  function send(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}) {
+    if (body === undefined) res.writeHead(status, headers).end();
+    else res.writeHead(status, { 'Content-Type': 'application/json', ...headers }).end(JSON.stringify(body));
+  }
+
+  function rest(req: IncomingMessage, res: ServerResponse, url: URL) {
+    const user = authenticate(req, url, credentials);
+    const query = Object.fromEntries(url.searchParams);
+    delete query.api_key;
+    const record = (status: number) => control.push({ at: now(), method: req.method ?? '', path: url.pathname, query, status, user: user?.username });
+    if (!user) {
+      if (req.method === 'POST') record(401);
+      return send(res, 401, { message: 'Authentication required' }, { 'WWW-Authenticate': 'Basic realm="Asterisk REST Interface"' });
+    }
+    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent); // ari, channels, id, action
+    if (parts[1] !== 'channels') return send(res, 404, { message: 'Resource not found' });
+    if (req.method === 'GET' && parts.length === 2) return send(res, 200, pbx.channels());
+    const channel = parts[2] ? pbx.channel(parts[2]) : undefined;
+    if (req.method === 'GET' && parts.length === 3) return channel ? send(res, 200, channel) : send(res, 404, { message: 'Channel not found' });
+    if (req.method !== 'POST' || parts.length !== 4) return send(res, 405, { message: 'Method not allowed' });
+    const fail = (status: number, message: string) => {
+      record(status);
+      send(res, status, { message });
+    };
+    if (user.readOnly) return fail(403, 'Write access denied');
+    if (!channel) return fail(404, 'Channel not found');
+    const stay = parked.get(channel.id);
+    if (parts[3] === 'variable') {
+      if (!query.variable) return fail(400, 'Variable name is required');
+      record(204);
+      publish(pbx.setVariable(channel, now(), query.variable, query.value ?? ''));
+      return send(res, 204);
+    }
+    if (parts[3] === 'continue') {
+      if (!stay) return fail(409, 'Channel not in Stasis application');
+      record(204);
+      send(res, 204);
+      stay.resume(query.context && query.extension ? { context: query.context, extension: query.extension } : undefined);
+      return;
+    }
+    return fail(404, 'Resource not found');
+  }
+
+  function refuse(socket: Duplex, status: number, text: string) {
+    socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${JSON.stringify({ message: text })}`);
+  }
+
+  const plugin: SimPlugin = {
+    handleRequest(req, res) {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (!url.pathname.startsWith('/ari/')) return false;
+      rest(req, res, url);
+      return true;
+    },
+    handleUpgrade(req, socket, head) {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname !== '/ari/events') return false;
+      if (!authenticate(req, url, credentials)) {
+        refuse(socket, 401, 'Unauthorized');
+        return true;
+      }
+      const app = url.searchParams.get('app') ?? '';
+      if (!/^[A-Za-z0-9_.-]+$/.test(app)) {
+        refuse(socket, 400, 'Bad Request');
+        return true;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        for (const c of clients) {
+          if (c.app !== app || c.replaced) continue;
+          // Asterisk tells the older connection and then sends it nothing more, without closing it.
+          c.ws.send(JSON.stringify(f.applicationReplaced(now(), app)));
+          c.replaced = true;
+        }
+        const client: Client = { ws, app, subscribeAll: url.searchParams.get('subscribeAll') === 'true', replaced: false };
+        clients.add(client);
+        ws.on('close', () => clients.delete(client));
+        ws.on('error', () => clients.delete(client));
+      });
+      return true;
+    },
+    play(s: Scenario, speed: number) {
+      const start = now();
+      for (const spec of s.calls) {
+        const steps = [...spec.steps].sort((a, b) => a.at - b.at);
+        playCall(pbx.open(spec), steps, start, speed);
+      }
+    },
+    kill() {
+      for (const c of clients) c.ws.terminate();
+      clients.clear();
+    },
+    async close() {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      plugin.kill();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+
+  return {
+    ...plugin,
+    /** Control requests received (variable/continue), oldest first. */
+    controlLog: (): AriControlRecord[] => control.map((r) => ({ ...r, query: { ...r.query } })),
+    /** Channels alive now (what GET /ari/channels answers). */
+    channels: () => pbx.channels(),
+    /** Channels waiting in Stasis now. */
+    parkedChannels: () => [...parked.keys()],
+    state: () => ({ clients: [...clients].map((c) => ({ app: c.app, subscribeAll: c.subscribeAll, replaced: c.replaced })), framesSent }),
+    /** Forget every channel (a PBX restart): timers stop, ids start again. */
+    reset() {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      parked.clear();
+      pbx = createPbxModel({ phoneNames });
+    },
+  };
+}
+
+export type AriEmulator = ReturnType<typeof createAriEmulator>;
