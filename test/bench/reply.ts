@@ -20,8 +20,10 @@ const HOSTILE: Record<string, Uint8Array> = {
   'nesting 21,000 deep': fill('<ipbx>', '<a>', ''),
   '13,000 &amp; then &nbsp;': fill('<ipbx><set><calleridname>', '&amp;', '&nbsp;</calleridname></set></ipbx>'),
   '15,000 &lt; in 250 elements, bad name at the end': encode(`<ipbx>${elements(250, () => `<x>${'&lt;'.repeat(60)}</x>`)}<1x/></ipbx>`),
-  '250 long attributes full of &amp;, duplicate at the end': encode(`<ipbx ${elements(250, (i) => ` a${i}="${'&amp;'.repeat(50)}"`)} a0="dup"/>`),
+  '250 long attributes full of &amp; (over the 8 KiB attribute budget)': encode(`<ipbx ${elements(250, (i) => ` a${i}="${'&amp;'.repeat(50)}"`)} a0="dup"/>`),
   '255 elements with text, bad name at the end': encode(`<ipbx>${elements(254, () => `<x a="1">${'y'.repeat(240)}</x>`)}<1/></ipbx>`),
+  '8 KiB of attribute values full of &amp;, duplicate at the end': encode(`<ipbx ${elements(32, (i) => ` a${i}="${'&amp;'.repeat(50)}"`)} a0="dup">${'<x>y</x>'.repeat(220)}${'z'.repeat(55_000)}</ipbx>`),
+  '64 KiB of spaces inside a tag, bad attribute at the end': fill('<ipbx', ' ', 'a="1"b="2"/>'),
   'unclosed comment': fill('<ipbx><!--', '-', ''),
   'DOCTYPE after 64 KiB of whitespace': fill('', ' ', '<!DOCTYPE x [<!ENTITY a "b">]><ipbx/>'),
 };

@@ -7,7 +7,7 @@
  *   `<!ENTITY` or other `<!` declaration outside comments and CDATA; an undefined entity such as
  *   `&nbsp;` or `&foo;`, a bare `&`, or a numeric reference to a character XML forbids (XML itself
  *   calls these not well-formed); a root other than `<ipbx>`, a second root, text outside it; more
- *   than 100 levels, 256 elements or 256 attributes.
+ *   than 100 levels, 256 elements, 256 attributes or 8 KiB of attribute values.
  * - Issues (the rest applies): unknown tags and stray text (ignored); attributes (ignored);
  *   a repeated tag (the first wins, including a second `<set>` or `<route>` block); route fields
  *   both in `<route>` and under `<ipbx>` (`<route>` wins); raw control or bidi characters
@@ -45,7 +45,7 @@ const AMPERSAND_STAND_IN = '\u0001';
 // TOOLCHAIN.md: values stay strings (`+49…`, `0049…`), entities are ours to decode, CDATA is kept
 // apart from text so that its `&amp;` stays literal, attributes are read only to be reported.
 // Names get a `~` prefix (never part of an XML name; see elementOf) because fast-xml-parser throws
-// on `<constructor>` or `__proto__="…"`, which to us are just unknown tags and ignored attributes.
+// on `<constructor>` or `__proto__="…"`, which to us are just an unknown tag and an ignored attribute.
 const parser = new XMLParser({
   preserveOrder: true,
   ignoreAttributes: false,

@@ -2,7 +2,7 @@ import { textPosition } from './text-position';
 import { referenceError, referenceLength } from './xml-entities';
 
 /** Limits that keep a hostile 64 KiB reply cheap to reject; a real reply has about a dozen elements. */
-export const MARKUP_LIMITS = { depth: 100, elements: 256, attributes: 256 } as const;
+export const MARKUP_LIMITS = { depth: 100, elements: 256, attributes: 256, attributeChars: 8192 } as const;
 
 export type ScanResult = { ok: true; root: string; rootOffset: number } | { ok: false; error: string; offset: number };
 
@@ -20,6 +20,7 @@ export function scanMarkup(text: string, start: number): ScanResult {
   let rootOffset = -1;
   let elements = 0;
   let attributes = 0;
+  let attributeChars = 0;
   let i = start;
   const find = { amp: forwardFinder(text, '&'), lt: forwardFinder(text, '<') };
   for (;;) {
@@ -60,7 +61,10 @@ export function scanMarkup(text: string, start: number): ScanResult {
       if (rootOffset < 0) [root, rootOffset] = [tag.name, lt];
       if (++elements > MARKUP_LIMITS.elements) return fail(`More than ${MARKUP_LIMITS.elements} elements: a CTI reply needs only <ipbx>, <set>, <route> and their fields.`, lt);
       attributes += tag.attributes;
+      attributeChars += tag.attributeChars;
       if (attributes > MARKUP_LIMITS.attributes) return fail(`More than ${MARKUP_LIMITS.attributes} attributes: a CTI reply uses none.`, lt);
+      // The validator reads attributes a character at a time: 64 KiB of them cost it milliseconds.
+      if (attributeChars > MARKUP_LIMITS.attributeChars) return fail(`Attribute values add up to more than ${MARKUP_LIMITS.attributeChars} characters: a CTI reply uses none.`, lt);
       if (!tag.selfClosing) open.push({ name: tag.name, offset: lt });
       if (open.length > MARKUP_LIMITS.depth) return fail(`Elements are nested more than ${MARKUP_LIMITS.depth} deep.`, lt);
       i = tag.end + 1;
@@ -120,7 +124,7 @@ function declarationName(text: string, lt: number): string {
   return name.length > 2 ? name : 'A <! declaration';
 }
 
-type StartTag = { name: string; end: number; selfClosing: boolean; attributes: number } | { error: string; offset: number };
+type StartTag = { name: string; end: number; selfClosing: boolean; attributes: number; attributeChars: number } | { error: string; offset: number };
 
 /** Reads `<name attr="v" …>` from `lt`, skipping quoted values (which may hold `>`). */
 function scanStartTag(text: string, lt: number, find: Record<'amp' | 'lt', (from: number) => number>): StartTag {
@@ -128,9 +132,10 @@ function scanStartTag(text: string, lt: number, find: Record<'amp' | 'lt', (from
   while (i < text.length && !isXmlSpace(text.charCodeAt(i)) && text[i] !== '>' && text[i] !== '/') i++;
   const name = text.slice(lt + 1, i);
   let attributes = 0;
+  let attributeChars = 0;
   for (; i < text.length; i++) {
     const c = text[i];
-    if (c === '>') return { name, end: i, selfClosing: text[i - 1] === '/', attributes };
+    if (c === '>') return { name, end: i, selfClosing: text[i - 1] === '/', attributes, attributeChars };
     if (c === '<') return { error: `The tag <${shown(name)}> is never finished (missing >).`, offset: lt };
     if (c === '"' || c === "'") {
       const close = text.indexOf(c, i + 1);
@@ -140,6 +145,7 @@ function scanStartTag(text: string, lt: number, find: Record<'amp' | 'lt', (from
       const bad = references(text, i + 1, close, find.amp);
       if (bad && !bad.ok) return { error: bad.error, offset: bad.offset };
       attributes++;
+      attributeChars += close - i - 1;
       i = close;
     }
   }

@@ -76,6 +76,8 @@ describe('parseReply', () => {
     expect(failed(parseReply(`<ipbx>${'<x/>'.repeat(256)}</ipbx>`)).error).toMatch(/More than 256 elements/);
     expect(parseReply(`<ipbx>${'<x/>'.repeat(255)}</ipbx>`).ok).toBe(true);
     expect(failed(parseReply(`<ipbx ${Array.from({ length: 257 }, (_, i) => `a${i}=""`).join(' ')}/>`)).error).toMatch(/More than 256 attributes/);
+    expect(failed(parseReply(`<ipbx><a x="${'v'.repeat(8000)}"/><b y="${'v'.repeat(193)}"/></ipbx>`))).toMatchObject({ error: expect.stringMatching(/more than 8192 characters/), column: 8016 });
+    expect(parseReply(`<ipbx><a x="${'v'.repeat(8000)}"/><b y="${'v'.repeat(192)}"/></ipbx>`).ok).toBe(true);
   });
 
   it('lists at most 50 issues and says how many more there were', () => {
