@@ -65,6 +65,8 @@ export function createAriTranslator(opts: AriTranslatorOptions) {
   let calls = new Map<string, TrackedCall>();
   const callOfChan = new Map<string, TrackedCall>();
   const callOfRoot = new Map<string, TrackedCall>();
+  /** Local channel name → id, to pair `;1` and `;2` halves without scanning every channel. */
+  const localIds = new Map<string, string>();
   let gone = new Set<string>();
   let usedRoots = new Set<string>();
 
@@ -85,7 +87,10 @@ export function createAriTranslator(opts: AriTranslatorOptions) {
         accountcode: '', apps: [],
       };
       chans.set(c.id, t);
-      if (t.kind === 'local' && c.name.endsWith(';2')) linkLocalHalf(t);
+      if (t.kind === 'local') {
+        localIds.set(c.name, c.id);
+        if (c.name.endsWith(';2')) linkLocalHalf(t);
+      }
     }
     // Asterisk blanks exten/app after a Dial is answered; keep the last meaningful one.
     if (c.dialplan.exten) t.exten = c.dialplan.exten;
@@ -100,14 +105,10 @@ export function createAriTranslator(opts: AriTranslatorOptions) {
 
   /** `Local/x@ctx-0000000a;2` continues the call its `;1` half was dialled in. */
   function linkLocalHalf(two: TrackedChannel) {
-    const oneName = two.name.slice(0, -1) + '1';
-    for (const c of chans.values()) {
-      if (c.name === oneName) {
-        two.parent = c.id;
-        two.root = rootOf(c);
-        return;
-      }
-    }
+    const one = chans.get(localIds.get(two.name.slice(0, -1) + '1') ?? '');
+    if (!one) return;
+    two.parent = one.id;
+    two.root = rootOf(one);
   }
 
   function rootOf(c: TrackedChannel): string {
@@ -138,16 +139,10 @@ export function createAriTranslator(opts: AriTranslatorOptions) {
     child.parent = parent.id;
     child.root = rootOf(parent);
     if (child.kind === 'local' && child.name.endsWith(';1')) {
-      const two = chans.get(localPartnerId(child) ?? '');
+      const two = chans.get(localIds.get(child.name.slice(0, -1) + '2') ?? '');
       if (two && two.parent === child.id) two.root = child.root;
       else if (two && !two.parent) link(two, child);
     }
-  }
-
-  function localPartnerId(one: TrackedChannel): string | undefined {
-    const twoName = one.name.slice(0, -1) + '2';
-    for (const c of chans.values()) if (c.name === twoName) return c.id;
-    return undefined;
   }
 
   // ---- calls ----------------------------------------------------------------------------------
@@ -325,6 +320,7 @@ export function createAriTranslator(opts: AriTranslatorOptions) {
     const c = chans.get(id);
     if (!c) return;
     chans.delete(id);
+    if (c.kind === 'local') localIds.delete(c.name);
     remember(gone, id);
     // The non-soft request's cause names who hung up; a 0 (Dial timeout) only when nothing better is known.
     const why = cause || c.hangupCause || cause;
@@ -653,6 +649,8 @@ export function createAriTranslator(opts: AriTranslatorOptions) {
     calls = new Map(p.data.calls.map((c) => [c.id, c]));
     callOfChan.clear();
     callOfRoot.clear();
+    localIds.clear();
+    for (const c of chans.values()) if (c.kind === 'local') localIds.set(c.name, c.id);
     for (const call of calls.values()) {
       callOfRoot.set(call.root, call);
       for (const id of call.channels) callOfChan.set(id, call);
