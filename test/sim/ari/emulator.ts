@@ -4,7 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { SimPlugin } from '../plugin';
 import type { Scenario, ScenarioStep } from '../scenario';
 import { authenticate, DEFAULT_ARI_CREDENTIALS, type AriCredential } from './ari-auth';
-import { createFrameBuilder, type AriFrame, type SimChannel } from './frame-builders';
+import { createFrameBuilder, formatAriTimestamp, type AriFrame, type SimChannel } from './frame-builders';
 import { createPbxModel, type PbxModel, type SimCall } from './pbx-model';
 import { withApp } from './timeline';
 
@@ -172,6 +172,31 @@ export function createAriEmulator(o: AriEmulatorOptions = {}) {
     return fail(404, 'Resource not found');
   }
 
+  /**
+   * ARI's REST over WebSocket (Asterisk 20.14/22.4+): a `RESTRequest` frame is answered on the same
+   * socket with a `RESTResponse`. Only `GET asterisk/ping` and `GET channels` are emulated; clients
+   * use the ping as keep-alive traffic.
+   */
+  function answerRest(client: Client, text: string) {
+    let req: { type?: unknown; transaction_id?: unknown; request_id?: unknown; method?: unknown; uri?: unknown };
+    try {
+      req = JSON.parse(text) as typeof req;
+    } catch {
+      return;
+    }
+    if (req.type !== 'RESTRequest' || client.replaced) return;
+    const uri = String(req.uri ?? '').replace(/^\/+/, '').split('?')[0];
+    const body = req.method !== 'GET' ? undefined
+      : uri === 'asterisk/ping' ? { asterisk_id: '02:fc:00:00:00:01', ping: 'pong', timestamp: formatAriTimestamp(now()) }
+      : uri === 'channels' ? pbx.channels() : undefined;
+    client.ws.send(JSON.stringify({
+      type: 'RESTResponse', transaction_id: String(req.transaction_id ?? ''), request_id: String(req.request_id ?? ''),
+      status_code: body ? 200 : 404, reason_phrase: body ? 'OK' : 'Not Found', uri: String(req.uri ?? ''),
+      content_type: 'application/json', message_body: JSON.stringify(body ?? { message: 'Resource not found' }),
+      asterisk_id: '02:fc:00:00:00:01', application: client.app,
+    }));
+  }
+
   function refuse(socket: Duplex, status: number, text: string) {
     socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${JSON.stringify({ message: text })}`);
   }
@@ -204,6 +229,7 @@ export function createAriEmulator(o: AriEmulatorOptions = {}) {
         }
         const client: Client = { ws, app, subscribeAll: url.searchParams.get('subscribeAll') === 'true', replaced: false };
         clients.add(client);
+        ws.on('message', (data) => answerRest(client, String(data)));
         ws.on('close', () => clients.delete(client));
         ws.on('error', () => clients.delete(client));
       });

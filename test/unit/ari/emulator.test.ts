@@ -152,6 +152,19 @@ describe('ARI emulator on the simulator', () => {
     client.ws.close();
   });
 
+  it('answers REST over WebSocket: asterisk/ping (the connector’s keep-alive)', async () => {
+    const { sim } = await start();
+    const client = await listen(eventsUrl(sim, 'app=p&subscribeAll=true&api_key=cti:secret'));
+    client.ws.send(JSON.stringify({ type: 'RESTRequest', transaction_id: 't', request_id: 'ping-1', method: 'GET', uri: 'asterisk/ping' }));
+    await until(() => client.frames.length > 0);
+    expect(client.frames[0]).toMatchObject({ type: 'RESTResponse', request_id: 'ping-1', status_code: 200, application: 'p' });
+    expect(JSON.parse(String(client.frames[0]?.message_body))).toMatchObject({ ping: 'pong' });
+    const t = createAriTranslator({ endpoints: ['PJSIP/100'] });
+    expect(t.handle(client.raw[0])).toEqual([]);
+    expect(t.stats().malformed).toBe(0);
+    client.ws.close();
+  });
+
   it('kill() drops the event sockets', async () => {
     const { sim } = await start();
     const client = await listen(eventsUrl(sim, 'app=k&subscribeAll=true&api_key=cti:secret'));
