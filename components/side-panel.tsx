@@ -21,8 +21,11 @@ export interface SidePanelProps {
 
 export function SidePanel({ view, now, error, formatTime, onDoNotDisturb, onRetry, onOpenInTab, onOpenOptions }: SidePanelProps) {
   const t = useT();
-  // The newest call with a page gets the frame; older ones offer "Open in tab".
-  const framed = view?.calls.find((c) => c.pop.state === 'popped' && c.pop.url)?.call.id;
+  // The most recently popped call gets the frame; others offer "Open in tab". With a tab or window
+  // as the pop target the page is already open there, and a frame would load it a second time.
+  const framed = view?.framePops
+    ? view.calls.filter((c) => c.pop.state === 'popped' && c.pop.url).sort((a, b) => (b.pop.at ?? 0) - (a.pop.at ?? 0))[0]?.call.id
+    : undefined;
   return (
     <div class="panel stack">
       <header class="spread panel-header">

@@ -51,4 +51,6 @@ export interface ViewState {
   history: HistoryEntry[];
   outbox: OutboxView;
   doNotDisturb: boolean;
+  /** Pops are shown in the panel itself (target side panel); otherwise a frame would load the CRM page twice. */
+  framePops: boolean;
 }

@@ -16,9 +16,9 @@ export async function notifyCall(call: Call, _activity: CallActivity | undefined
   await browser.notifications.create(notificationId(call.id), {
     type: 'basic',
     iconUrl: browser.runtime.getURL('/icon/128.png'),
-    title: name || number || browser.i18n.getMessage('notificationUnknownCaller') || 'Incoming call',
+    title: name || number || browser.i18n.getMessage('notificationUnknownCaller'),
     message: `${name ? number : ''}${app}`.trim() || ' ',
-    contextMessage: browser.i18n.getMessage('notificationClickToOpen') || 'Click to open the caller page',
+    contextMessage: browser.i18n.getMessage('notificationClickToOpen'),
     requireInteraction: false,
     silent: true,
   });

@@ -49,6 +49,7 @@ export function createViewPublisher(worker: () => Worker | undefined): ViewPubli
       }),
       outbox,
       doNotDisturb: w?.settings.behaviour.doNotDisturb ?? false,
+      framePops: (w?.settings.behaviour.target ?? 'sidepanel') === 'sidepanel',
     };
   }
 

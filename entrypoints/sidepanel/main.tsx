@@ -31,8 +31,11 @@ function App() {
 }
 
 // Pops go to the panel only while it is open. `pagehide` is best effort: a message sent while
-// the page is torn down may not arrive, so the background should also treat a silent panel as closed.
-void browser.windows.getCurrent().then((win) => send('panelPresence', { open: true, windowId: win.id }));
+// the page is torn down may not arrive, so the panel reports itself every 10 s and the background
+// treats a panel silent for 25 s as closed.
+const present = () => void browser.windows.getCurrent().then((win) => send('panelPresence', { open: true, windowId: win.id }));
+present();
+setInterval(present, 10_000);
 addEventListener('pagehide', () => void send('panelPresence', { open: false }));
 
 render(

@@ -91,7 +91,7 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
     const result = await deps.lookup(expanded.url, settings.advanced.lookupTimeoutMs);
     Object.assign(record, { outcome: result.outcome, status: result.status, ms: result.ms, detail: result.error });
     if (result.outcome !== 'ok') return void deps.onChange(callId);
-    const parsed = parseReply(result.body ?? '', { maxBytes: settings.advanced.maxReplyBytes });
+    const parsed = parseReply(result.bytes ?? result.body ?? '', { maxBytes: settings.advanced.maxReplyBytes });
     if (!parsed.ok) {
       Object.assign(record, { outcome: 'invalid', detail: parsed.line ? `${parsed.error} (line ${parsed.line}, column ${parsed.column})` : parsed.error });
       return void deps.onChange(callId);

@@ -48,7 +48,7 @@ export async function runTestBench(input: TestBenchCall, settings: Settings, loo
     const result = await lookup(expanded.url, settings.advanced.lookupTimeoutMs);
     Object.assign(step, { outcome: result.error ? `${result.outcome}: ${result.error}` : result.outcome, status: result.status, ms: result.ms });
     if (result.outcome !== 'ok') continue;
-    const parsed = parseReply(result.body ?? '', { maxBytes: settings.advanced.maxReplyBytes });
+    const parsed = parseReply(result.bytes ?? result.body ?? '', { maxBytes: settings.advanced.maxReplyBytes });
     step.reply = parsed;
     if (!parsed.ok) continue;
     const applied = applyReply(call.variables, parsed.value);
