@@ -8,6 +8,8 @@ const chromeKey = readFileSync(new URL('./chrome-public-key.b64', import.meta.ur
 export const GECKO_ID = 'cti-pop@cti-pop.org';
 
 export default defineConfig({
+  // Parallel work (several test runs on one machine) builds into separate folders.
+  outDir: process.env.CTIPOP_OUTDIR ?? '.output',
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({ plugins: [preact()] }),
   zip: {

@@ -1,8 +1,10 @@
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const CHROME_DIR = `${ROOT}.output/chrome-mv3`;
-export const FIREFOX_DIR = `${ROOT}.output/firefox-mv3`;
+/** Where the build is; CTIPOP_OUTDIR (relative to the project) matches wxt.config.ts's outDir. */
+const OUTPUT = `${ROOT}${process.env.CTIPOP_OUTDIR ?? '.output'}`;
+export const CHROME_DIR = `${OUTPUT}/chrome-mv3`;
+export const FIREFOX_DIR = `${OUTPUT}/firefox-mv3`;
 export const OUT_DIR = `${ROOT}test/e2e/out`;
 /** Pinned by the manifest key (wxt.config.ts). */
 export const CHROME_ID = 'hhmelekflmhphgkmcllpnfjdelffndei';
