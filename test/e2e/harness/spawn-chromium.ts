@@ -1,14 +1,30 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import puppeteer from 'puppeteer-core';
 import { CHROME_DIR, CHROMIUM_FLAGS } from './paths';
 
 /**
- * Chromium with the extension and NO DevTools connection of any kind: an attached debugger keeps
- * service workers alive, which would falsify every worker-lifetime measurement.
+ * Chromium with the extension and no DevTools client attached: an attached debugger keeps service
+ * workers alive, which would falsify every worker-lifetime measurement. The debugging port is
+ * open but unused until `stopWorkers`, which connects for one command and leaves again.
  */
-export function spawnChromium(profile: string): { process: ChildProcess; close(): Promise<void> } {
-  const child = spawn('/usr/bin/chromium', [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, `--disable-extensions-except=${CHROME_DIR}`, `--load-extension=${CHROME_DIR}`, 'about:blank'], { stdio: 'ignore' });
+export function spawnChromium(profile: string): { process: ChildProcess; stopWorkers(): Promise<void>; close(): Promise<void> } {
+  const child = spawn('/usr/bin/chromium', [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, '--remote-debugging-port=0', `--disable-extensions-except=${CHROME_DIR}`, `--load-extension=${CHROME_DIR}`, 'about:blank'], { stdio: 'ignore' });
   return {
     process: child,
+    /** What Chrome does to an idle worker, on demand: stop every service worker. */
+    async stopWorkers() {
+      const file = `${profile}/DevToolsActivePort`;
+      if (!existsSync(file)) throw new Error('Chromium wrote no DevToolsActivePort');
+      const [port, path] = readFileSync(file, 'utf8').trim().split('\n');
+      const browser = await puppeteer.connect({ browserWSEndpoint: `ws://127.0.0.1:${port}${path}` });
+      const page = (await browser.pages())[0] ?? (await browser.newPage());
+      const session = await page.createCDPSession();
+      await session.send('ServiceWorker.enable');
+      await session.send('ServiceWorker.stopAllWorkers');
+      await session.detach();
+      await browser.disconnect();
+    },
     close: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
