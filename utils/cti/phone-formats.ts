@@ -55,7 +55,22 @@ export function numberFormats(raw: string, homeCountry: string): NumberFormats {
 
 /** `vars` plus the number-format variants of `vars.calleridnumber` (CTI.md §2). */
 export function withNumberFormats(vars: Variables, homeCountry: string): Variables {
-  return { ...vars, ...numberFormats(vars.calleridnumber ?? '', homeCountry) };
+  return { ...vars, ...cachedFormats(vars.calleridnumber ?? '', homeCountry) };
+}
+
+/** One call expands several templates with the same number; parsing is the costly part, so keep the last few. */
+const recent = new Map<string, NumberFormats>();
+const RECENT_MAX = 64;
+
+function cachedFormats(raw: string, homeCountry: string): NumberFormats {
+  const key = `${homeCountry}\u0000${raw}`;
+  let formats = recent.get(key);
+  if (!formats) {
+    formats = numberFormats(raw, homeCountry);
+    if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value as string);
+    recent.set(key, formats);
+  }
+  return formats;
 }
 
 function parse(number: string, country: CountryCode | undefined): PhoneNumber | undefined {
