@@ -15,6 +15,8 @@ export interface CrmModes {
   redirect: string | null;
   /** Send headers at once, then trickle the body over this many ms. */
   slowBody: number;
+  /** Answer lookups with these bytes (base64) instead of the contact's reply: hostile-reply tests. */
+  reply: { contentType: string; base64: string } | null;
   /** Paths the modes apply to (e.g. ["/cti/lookup"]); null = every CRM path. */
   paths: string[] | null;
 }
@@ -27,6 +29,7 @@ const change = z.strictObject({
   redirect: z.union([z.null(), z.url({ protocol: /^https?$/ })]).optional(),
   slowBody: z.number().int().min(0).max(600_000).optional(),
   paths: z.union([z.null(), z.array(z.string().startsWith('/'))]).optional(),
+  reply: z.union([z.null(), z.object({ contentType: z.string().max(200), base64: z.base64() })]).optional(),
   down: z.boolean().optional(),
   /** `{ "up": true }` is the same as `{ "down": false }`. */
   up: z.boolean().optional(),

@@ -50,7 +50,7 @@ export interface DemoCrm {
   close(): Promise<void>;
 }
 
-const NORMAL: CrmModes = { slow: 0, fail: null, hang: false, frameable: true, redirect: null, slowBody: 0, paths: null };
+const NORMAL: CrmModes = { slow: 0, fail: null, hang: false, frameable: true, redirect: null, slowBody: 0, reply: null, paths: null };
 const CORS = { 'Access-Control-Allow-Origin': '*' };
 
 /** Starts the demo CRM on 127.0.0.1: `/cti/lookup`, `/pop`, `/postcall` and `/control/*`. */
@@ -102,7 +102,8 @@ export async function startDemoCrm(opts: DemoCrmOptions = {}): Promise<DemoCrm> 
     }
     const contact = findContact(book, url.searchParams);
     const reply =
-      kind === 'lookup' ? { type: 'application/xml; charset=utf-8', text: lookupReply(contact), headers: {} }
+      kind === 'lookup' && m.reply ? { type: m.reply.contentType, text: Buffer.from(m.reply.base64, 'base64'), headers: {} }
+      : kind === 'lookup' ? { type: 'application/xml; charset=utf-8', text: lookupReply(contact), headers: {} }
       : kind === 'pop' ? { type: 'text/html; charset=utf-8', text: popPage(rawQuery, [...url.searchParams], contact), headers: m.frameable ? {} : { 'X-Frame-Options': 'DENY', 'Content-Security-Policy': "frame-ancestors 'none'" } }
       : kind === 'postcall' ? { type: 'text/plain; charset=utf-8', text: 'OK', headers: {} }
       : undefined;

@@ -12,6 +12,7 @@ import { handleSse } from './sse-endpoint';
 import { createClientRegistry } from './stream-clients';
 import { openingFrames } from './stream-opening';
 import type { ControlFrame, StreamContext } from './stream-context';
+import type { CallFrame } from '../../utils/connectors/json-protocol';
 import { createWsEndpoint } from './ws-endpoint';
 
 export interface SimulatorOptions {
@@ -74,13 +75,15 @@ export interface Simulator {
   play(scenario: string | Scenario, opts?: { speed?: number; withCdr?: boolean }): Result<PlayResult>;
   /** Destroys every stream socket (and the plugin's) without a close handshake. */
   kill(): number;
-  /** Refuses new stream connections until start(); open ones stay. */
+  /** Refuses new stream connections (the plugin's too) until start(); open ones stay. */
   stop(): void;
   start(): void;
   setDelay(ms: number): void;
   /** Sends text frames as-is to every connected client (optionally one transport). */
   inject(frames: string[], transport?: 'ws' | 'sse'): number;
   setHeartbeat(ms: number): void;
+  /** Calls `listener` with every published call frame right after it was written to the clients (latency benches). */
+  onFrame(listener: (frame: CallFrame) => void): void;
   state(): SimState;
   close(): Promise<void>;
 }
@@ -180,11 +183,18 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       opts.plugin?.kill();
       return registry.killAll();
     },
-    stop: () => void (accepting = false),
-    start: () => void (accepting = true),
+    stop() {
+      accepting = false;
+      opts.plugin?.accept?.(false);
+    },
+    start() {
+      accepting = true;
+      opts.plugin?.accept?.(true);
+    },
     setDelay: (ms) => registry.setDelay(ms),
     inject: (frames, transport) => registry.inject(frames, transport),
     setHeartbeat: (ms) => registry.setHeartbeat(ms),
+    onFrame: (listener) => hub.onPublish(listener),
     state() {
       const s = registry.stats();
       return {
