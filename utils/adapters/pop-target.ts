@@ -37,10 +37,11 @@ export async function showPop(url: string, settings: Settings, notify: () => Pro
     }
   }
   if (b.target === 'window') {
-    const win = await browser.windows.create({ url, type: 'popup', width: 520, height: 720, focused: b.focus });
-    return `window ${win?.id ?? ''}`;
+    await browser.windows.create({ url, type: 'popup', width: 520, height: 720, focused: b.focus });
+    return 'window';
   }
-  return `tab ${await openInTab(url, b.reuseTab, b.focus)}`;
+  await openInTab(url, b.reuseTab, b.focus);
+  return 'tab';
 }
 
 /** Opens `url` in a tab, reusing the tab of an earlier pop with the same origin when asked. */

@@ -89,7 +89,7 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
     }
     record.url = redactUrl(expanded.url);
     const result = await deps.lookup(expanded.url, settings.advanced.lookupTimeoutMs);
-    Object.assign(record, { outcome: result.outcome, status: result.status, ms: result.ms, detail: result.error });
+    Object.assign(record, { outcome: result.outcome, status: result.status, ms: Math.round(result.ms * 10) / 10, detail: result.error });
     if (result.outcome !== 'ok') return void deps.onChange(callId);
     const parsed = parseReply(result.bytes ?? result.body ?? '', { maxBytes: settings.advanced.maxReplyBytes });
     if (!parsed.ok) {
