@@ -45,13 +45,7 @@ async function start(): Promise<Worker> {
   const book = (stored[BOOK_KEY] as CallBook | undefined) ?? emptyBook();
   let resume: unknown = stored[RESUME_KEY];
 
-  const lookups = createLookupRunner({
-    fetch: globalThis.fetch.bind(globalThis),
-    now: () => performance.now(),
-    maxInFlight: settings.current.advanced.maxLookupsInFlight,
-    maxBytes: settings.current.advanced.maxReplyBytes,
-    timeoutMs: settings.current.advanced.lookupTimeoutMs,
-  });
+  const lookups = createRunner(settings.current);
   const view = createViewPublisher(() => w);
   const outbox = await createOutboxAdapter(settings.current, () => view.changed());
 
@@ -59,7 +53,7 @@ async function start(): Promise<Worker> {
     {
       settings: () => settings.current,
       now: Date.now,
-      lookup: (url, timeoutMs) => lookups.lookup(url, { timeoutMs }),
+      lookup: (url, timeoutMs) => w.lookups.lookup(url, { timeoutMs }),
       pop: async (call, url) => {
         const where = await showPop(url, settings.current, () => notifyCall(call, engine.activity(call.id)));
         const a = engine.activity(call.id);
@@ -119,6 +113,7 @@ async function start(): Promise<Worker> {
   };
   settings.onChange((next, previous) => {
     w.settings = next;
+    if (JSON.stringify(next.advanced) !== JSON.stringify(previous.advanced)) w.lookups = createRunner(next);
     if (JSON.stringify(next.connection) !== JSON.stringify(previous.connection)) w.restartConnection();
     view.changed();
   });
@@ -127,6 +122,17 @@ async function start(): Promise<Worker> {
   await outbox.start();
   view.changed();
   return w;
+}
+
+function createRunner(s: Settings): LookupRunner {
+  return createLookupRunner({
+    fetch: globalThis.fetch.bind(globalThis),
+    now: () => performance.now(),
+    maxInFlight: s.advanced.maxLookupsInFlight,
+    maxBytes: s.advanced.maxReplyBytes,
+    timeoutMs: s.advanced.lookupTimeoutMs,
+    credentials: s.advanced.lookupCookies ? 'include' : 'omit',
+  });
 }
 
 function withProblems(h: ConnectionHealth, connector: Connector): ConnectionHealth {

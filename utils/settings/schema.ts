@@ -70,6 +70,8 @@ export const settingsSchema = z.object({
     postCallTimeoutMs: ms(10_000, 500, 120_000),
     historySize: z.number().int().min(10).max(2000).default(200),
     heartbeatTimeoutMs: ms(45_000, 5_000, 300_000),
+    /** Send the browser's cookies for the CRM with CTI lookups (a CRM that authenticates by session). */
+    lookupCookies: z.boolean().default(false),
   }).prefault({}),
 });
 
