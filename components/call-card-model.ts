@@ -1,4 +1,5 @@
 import type { Call } from '@/utils/calls/call';
+import { cleanValue } from '@/utils/cti/clean-value';
 
 /** `75` → `1:15`, `3725` → `1:02:05`. */
 export function formatDuration(totalSeconds: number): string {
@@ -27,10 +28,17 @@ export function callTimer(call: Call, now: number): { stateKey: string; seconds:
   }
 }
 
+/**
+ * Text from outside (a caller ID, a CTI reply) as it may appear on screen, cleaned as CTI.md §2
+ * asks: no line breaks or control characters, and no bidi overrides — U+202E would show the caller
+ * name "gnp.exe" as "exe.png".
+ */
+export const screenText = (value: string): string => cleanValue(value);
+
 /** The other party as plain text; a missing name falls back to the number, never to blank. */
 export function callParty(call: Call): { name: string; number: string } {
-  const number = call.variables.calleridnumber ?? '';
-  const name = call.variables.calleridname ?? '';
+  const number = screenText(call.variables.calleridnumber ?? '');
+  const name = screenText(call.variables.calleridname ?? '');
   return { name: name || number, number: name ? number : '' };
 }
 

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { HistoryEntry } from '@/utils/view-state';
 import { DIRECTION_GLYPH, formatDuration } from './call-card-model';
-import { filterHistory, type HistoryFilter } from './history-model';
+import { entryParty, filterHistory, type HistoryFilter } from './history-model';
 import { useT } from './i18n-context';
 
 const OUTCOMES: HistoryFilter['outcome'][] = ['all', 'answered', 'missed', 'busy', 'failed', 'answered-elsewhere'];
@@ -38,12 +38,12 @@ export function HistoryList({ history, formatTime }: { history: HistoryEntry[]; 
         <p class="muted" data-testid="history-empty">{t(history.length ? 'history_no_match' : 'history_empty')}</p>
       ) : (
         <ul class="history" data-testid="history-list">
-          {rows.map((entry) => (
+          {rows.map((entry) => ({ entry, party: entryParty(entry) })).map(({ entry, party }) => (
             <li key={entry.id} data-testid="history-row" data-outcome={entry.outcome}>
               <span class={`direction dir-${entry.direction}`} aria-label={t(`direction_${entry.direction}`)}>{DIRECTION_GLYPH[entry.direction]}</span>
               <div class="history-party">
-                <div class="history-name">{entry.name || entry.number || t('unknown_caller')}</div>
-                <div class="mono muted">{entry.name ? entry.number : ''} {formatTime(entry.startedAt)}</div>
+                <div class="history-name">{party.name || party.number || t('unknown_caller')}</div>
+                <div class="mono muted">{party.name ? party.number : ''} {formatTime(entry.startedAt)}</div>
               </div>
               <div class="history-meta">
                 <span class={`badge outcome-${entry.outcome}`}>{t(`history_outcome_${entry.outcome.replace('-', '_')}`)}</span>

@@ -1,4 +1,5 @@
 import type { HistoryEntry } from '@/utils/view-state';
+import { screenText } from './call-card-model';
 
 export interface HistoryFilter {
   /** Matches the name case-insensitively or the number's digits ("+49 30 1" finds 49301…). */
@@ -27,4 +28,9 @@ export function formatCallTime(epochMs: number, now: number, locale: string): st
   const date = new Date(epochMs);
   const today = new Date(now).toDateString() === date.toDateString();
   return new Intl.DateTimeFormat(locale, today ? { timeStyle: 'short' } : { dateStyle: 'short', timeStyle: 'short' }).format(date);
+}
+
+/** A history row's other party as screen text (see screenText). */
+export function entryParty(entry: HistoryEntry): { name: string; number: string } {
+  return { name: screenText(entry.name), number: screenText(entry.number) };
 }

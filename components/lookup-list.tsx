@@ -1,4 +1,5 @@
 import type { LookupRecord } from '@/utils/calls/call';
+import { screenText } from './call-card-model';
 import { useT } from './i18n-context';
 
 /** The CTI requests made for a call: where, how it went, how long, what the reply changed. */
@@ -35,7 +36,7 @@ export function ChangeList({ changes }: { changes: Record<string, { from: string
     <ul class="changes" data-testid="changes">
       {entries.map(([name, change]) => (
         <li key={name} class="mono">
-          {name}: <del>{change.from || '∅'}</del> → <ins>{change.to || '∅'}</ins>
+          {name}: <del>{screenText(change.from) || '∅'}</del> → <ins>{screenText(change.to) || '∅'}</ins>
         </li>
       ))}
     </ul>

@@ -2,6 +2,7 @@ import type { ViewState } from '@/utils/view-state';
 import { DIRECTION_GLYPH, formatDuration } from './call-card-model';
 import { ConnectionPill } from './connection-pill';
 import { DndSwitch } from './dnd-switch';
+import { entryParty } from './history-model';
 import { useT } from './i18n-context';
 
 export interface PopupViewProps {
@@ -43,7 +44,7 @@ export function PopupView({ view, now, error, recent, formatTime, onOpenPanel, o
                   <li key={entry.id} data-testid="history-row" data-outcome={entry.outcome}>
                     <span class={`direction dir-${entry.direction}`} aria-label={t(`direction_${entry.direction}`)}>{DIRECTION_GLYPH[entry.direction]}</span>
                     <div class="history-party">
-                      <div class="history-name">{entry.name || entry.number || t('unknown_caller')}</div>
+                      <div class="history-name">{entryParty(entry).name || entryParty(entry).number || t('unknown_caller')}</div>
                       <div class="mono muted">{formatTime(entry.startedAt)}</div>
                     </div>
                     <div class="history-meta">

@@ -1,5 +1,6 @@
 import { browser } from 'wxt/browser';
 import type { Call } from '@/utils/calls/call';
+import { cleanValue } from '@/utils/cti/clean-value';
 import type { CallActivity } from '@/utils/engine/cti-engine';
 
 const PREFIX = 'call:';
@@ -10,9 +11,10 @@ export const callIdOf = (notificationId: string) => (notificationId.startsWith(P
 
 /** Shows (or updates) the incoming-call notification; its click opens the pop-up. */
 export async function notifyCall(call: Call, _activity: CallActivity | undefined): Promise<void> {
-  const name = call.variables.calleridname ?? '';
-  const number = call.variables.calleridnumber ?? '';
-  const app = call.variables.application ? ` · ${call.variables.application}` : '';
+  // Caller IDs are anyone's to set: cleaned as on every screen (no line breaks, no bidi overrides).
+  const name = cleanValue(call.variables.calleridname ?? '');
+  const number = cleanValue(call.variables.calleridnumber ?? '');
+  const app = call.variables.application ? ` · ${cleanValue(call.variables.application)}` : '';
   await browser.notifications.create(notificationId(call.id), {
     type: 'basic',
     iconUrl: browser.runtime.getURL('/icon/128.png'),
