@@ -12,5 +12,7 @@ export async function loadAriPlugin(): Promise<SimPlugin | undefined> {
   const mod: unknown = await import(file.href);
   const create = typeof mod === 'object' && mod !== null && 'createAriEmulator' in mod ? mod.createAriEmulator : undefined;
   if (typeof create !== 'function') throw new Error(`${file.pathname} does not export createAriEmulator`);
-  return create({ users: SIM_USERS.map((u) => ({ ...u })) }) as SimPlugin;
+  // The lab PBX lets any origin read its REST answers (ari.conf `allowed_origins = *`), so the
+  // extension works here without the host permission a headless browser cannot be asked for.
+  return create({ users: SIM_USERS.map((u) => ({ ...u })), allowedOrigins: ['*'] }) as SimPlugin;
 }

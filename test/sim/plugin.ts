@@ -19,6 +19,8 @@ export interface SimPlugin {
   play(scenario: Scenario, speed: number): void;
   /** Destroy every open socket abruptly (chaos tests: the PBX went away). */
   kill(): void;
+  /** Refuse (false) or accept again (true) new event-stream connections, with the simulator's stop()/start(). */
+  accept?(on: boolean): void;
   /** Release timers and sockets when the simulator shuts down. */
   close?(): Promise<void>;
 }

@@ -18,6 +18,12 @@ export interface AriEmulatorOptions {
    * `deadlineMs` (real time, default 3000). Without a client of that app the call goes on at once.
    */
   stasis?: { app: string; calls: string[] | 'all'; deadlineMs?: number };
+  /**
+   * ari.conf `allowed_origins` (default none): an authenticated request from one of these origins
+   * (or any, with `*`) gets `Access-Control-Allow-Origin`. As in Asterisk, a CORS preflight carries
+   * no credentials and is answered 401, so only requests that need no preflight work cross-origin.
+   */
+  allowedOrigins?: string[];
   now?: () => number;
 }
 
@@ -62,6 +68,7 @@ export function createAriEmulator(o: AriEmulatorOptions = {}) {
   const f = createFrameBuilder({ app: '', asteriskId: '02:fc:00:00:00:01' });
   let pbx: PbxModel = createPbxModel({ phoneNames });
   let framesSent = 0;
+  let accepting = true;
 
   function later(ms: number, fn: () => void) {
     const t = setTimeout(() => {
@@ -129,6 +136,14 @@ export function createAriEmulator(o: AriEmulatorOptions = {}) {
     next();
   }
 
+  /** Asterisk's process_cors_request: only after authentication, only for an allowed Origin. */
+  function corsHeaders(req: IncomingMessage): Record<string, string> {
+    const origin = req.headers.origin;
+    const allowed = o.allowedOrigins ?? [];
+    if (!origin || !(allowed.includes('*') || allowed.includes(origin))) return {};
+    return { 'Access-Control-Allow-Origin': origin, 'Access-Control-Allow-Credentials': 'true' };
+  }
+
   function send(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}) {
     if (body === undefined) res.writeHead(status, headers).end();
     else res.writeHead(status, { 'Content-Type': 'application/json', ...headers }).end(JSON.stringify(body));
@@ -143,6 +158,7 @@ export function createAriEmulator(o: AriEmulatorOptions = {}) {
       if (req.method === 'POST') record(401);
       return send(res, 401, { message: 'Authentication required' }, { 'WWW-Authenticate': 'Basic realm="Asterisk REST Interface"' });
     }
+    for (const [name, value] of Object.entries(corsHeaders(req))) res.setHeader(name, value);
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent); // ari, channels, id, action
     if (parts[1] !== 'channels') return send(res, 404, { message: 'Resource not found' });
     if (req.method === 'GET' && parts.length === 2) return send(res, 200, pbx.channels());
@@ -211,6 +227,10 @@ export function createAriEmulator(o: AriEmulatorOptions = {}) {
     handleUpgrade(req, socket, head) {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname !== '/ari/events') return false;
+      if (!accepting) {
+        refuse(socket, 503, 'Service Unavailable');
+        return true;
+      }
       if (!authenticate(req, url, credentials)) {
         refuse(socket, 401, 'Unauthorized');
         return true;
@@ -245,6 +265,9 @@ export function createAriEmulator(o: AriEmulatorOptions = {}) {
     kill() {
       for (const c of clients) c.ws.terminate();
       clients.clear();
+    },
+    accept(on) {
+      accepting = on;
     },
     async close() {
       for (const t of timers) clearTimeout(t);
