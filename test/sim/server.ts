@@ -134,7 +134,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const server: Server = createServer((req, res) => {
     if (opts.plugin?.handleRequest(req, res)) return;
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname === '/events' && req.method === 'GET') return handleSse(ctx, req, res, url);
+    if (url.pathname === '/events' && (req.method === 'GET' || req.method === 'OPTIONS')) return handleSse(ctx, req, res, url);
     if (url.pathname === '/' && req.method === 'GET' && sim) {
       const scenarios = listScenarioNames().map((name) => {
         const s = loadScenario(name);

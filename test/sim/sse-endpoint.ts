@@ -13,6 +13,12 @@ const RETRY_MS = 1000;
  */
 export function handleSse(ctx: StreamContext, req: IncomingMessage, res: ServerResponse, url: URL): void {
   const cors = { 'Access-Control-Allow-Origin': '*' };
+  if (req.method === 'OPTIONS') {
+    // The preflight a cross-origin fetch with Authorization and Last-Event-ID sends first (an
+    // extension without host permission for this origin).
+    res.writeHead(204, { ...cors, 'Access-Control-Allow-Methods': 'GET', 'Access-Control-Allow-Headers': 'authorization, last-event-id', 'Access-Control-Max-Age': '600' }).end();
+    return;
+  }
   if (!ctx.accepting()) {
     res.writeHead(503, { ...cors, 'Content-Type': 'application/json' }).end(JSON.stringify({ error: 'simulator stopped' }));
     return;
