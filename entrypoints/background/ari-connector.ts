@@ -18,7 +18,15 @@ export function createAriConnector(settings: Settings, deps: ConnectorDeps): Con
   const app = `${c.ariApp}-${(c.endpoints[0] ?? 'any').replace(/[^A-Za-z0-9]/g, '')}`;
   const translator = createAriTranslator({ endpoints: c.endpoints, trunks: c.trunks, queues: c.queues, app, now: deps.now });
   if (deps.resume) translator.restore(deps.resume);
-  const basic = `Basic ${btoa(unescape(encodeURIComponent(c.secret)))}`;
+  // The key goes in the query, as on the event socket, not in an Authorization header: a header
+  // makes a cross-origin request "preflighted", and Asterisk answers every preflight 401 (it
+  // carries no credentials). So REST works both with the host permission and, without it, from
+  // an origin listed in ari.conf `allowed_origins`.
+  const keyed = (url: string) => {
+    const u = new URL(url);
+    u.searchParams.set('api_key', c.secret);
+    return u.href;
+  };
   let last: string | undefined;
   let pings = 0;
   const released = new Set<string>();
@@ -35,7 +43,7 @@ export function createAriConnector(settings: Settings, deps: ConnectorDeps): Con
     for (const r of requests) {
       let response: Response;
       try {
-        response = await fetch(ariRequestUrl(c.url, r), { method: r.method, headers: { authorization: basic }, credentials: 'omit', cache: 'no-store' });
+        response = await fetch(keyed(ariRequestUrl(c.url, r)), { method: r.method, credentials: 'omit', cache: 'no-store' });
       } catch (error) {
         return { ok: false, reason: `ARI unreachable: ${(error as Error).message}` };
       }
@@ -66,7 +74,7 @@ export function createAriConnector(settings: Settings, deps: ConnectorDeps): Con
     open: (sink) => openWebSocket(ariEventsUrl(c.url, app, c.secret), sink, WebSocket as unknown as WebSocketCtor),
     async onOpen() {
       try {
-        const response = await fetch(ariChannelsUrl(c.url), { headers: { authorization: basic }, credentials: 'omit', cache: 'no-store' });
+        const response = await fetch(keyed(ariChannelsUrl(c.url)), { credentials: 'omit', cache: 'no-store' });
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
         emit(translator.reconcile((await response.json()) as unknown[]));
       } catch (error) {
