@@ -1,3 +1,4 @@
+import { describeError, originOf } from './describe';
 import { fullJitter } from '../cti/backoff';
 import { readStoredRecords, type OutboxRecord, type OutboxStore } from './outbox-record';
 import { outboxState, type OutboxState } from './outbox-state';
@@ -82,7 +83,7 @@ export function createOutbox(opts: OutboxOptions) {
       } catch (error) {
         // Never save over a store we could not read; the next call tries to load again.
         loading = undefined;
-        readProblem = `the post-call outbox could not be read from storage: ${describe(error)}`;
+        readProblem = `the post-call outbox could not be read from storage: ${describeError(error)}`;
         return { ok: false, error: readProblem };
       }
     })();
@@ -99,7 +100,7 @@ export function createOutbox(opts: OutboxOptions) {
         return { ok: true, value: undefined };
       } catch (error) {
         undo?.();
-        writeProblem = `the post-call outbox could not be saved: ${describe(error)}`;
+        writeProblem = `the post-call outbox could not be saved: ${describeError(error)}`;
         return { ok: false, error: writeProblem };
       }
     });
@@ -302,16 +303,4 @@ function isHttpUrl(url: string): boolean {
   } catch {
     return false;
   }
-}
-
-function originOf(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return url;
-  }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,3 +1,4 @@
+import { describeError, originOf } from './describe';
 import { parseRetryAfter } from './retry-after';
 
 export type SendOutcome =
@@ -44,7 +45,7 @@ export async function sendRecord(key: string, url: string, opts: SendOptions): P
     if (controller.signal.aborted && !opts.signal?.aborted) {
       return { kind: 'retry', error: `no answer within ${opts.timeoutMs} ms` };
     }
-    return { kind: 'retry', error: `could not reach ${originOf(url)}: ${describe(error)}` };
+    return { kind: 'retry', error: `could not reach ${originOf(url)}: ${describeError(error)}` };
   } finally {
     clearTimeout(timer);
     opts.signal?.removeEventListener('abort', cut);
@@ -63,18 +64,4 @@ function classify(response: Response, now: number): SendOutcome {
     return { kind: 'retry', status, error: text, ...(retryAfterMs !== undefined && { retryAfterMs }) };
   }
   return { kind: 'dead', status, error: `${text}: the server refused the record; fix the post-call URL or the CRM, then retry` };
-}
-
-function originOf(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return url;
-  }
-}
-
-/** Node's fetch reports "fetch failed" and hides the useful part (ECONNREFUSED …) in `cause`. */
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
 }
