@@ -29,18 +29,29 @@ export default defineBackground(() => {
   });
   globalThis.addEventListener('online', async () => (await worker()).connection?.poke());
 
-  browser.notifications.onClicked.addListener(async (id) => {
+  // sidePanel.open() must run inside the click's user gesture, which does not survive an await:
+  // so the window to open it in is known before any click comes.
+  let focusedWindow: number | undefined;
+  void browser.windows.getLastFocused().then((w) => (focusedWindow ??= w.id));
+  browser.windows.onFocusChanged.addListener((id) => {
+    if (id !== browser.windows.WINDOW_ID_NONE) focusedWindow = id;
+  });
+
+  browser.notifications.onClicked.addListener((id) => {
     const callId = callIdOf(id);
     if (!callId) return;
-    const w = await worker();
-    // A notification click counts as a user gesture for the side panel in Chrome; where it does
-    // not (or the pop target is a tab), the caller page opens in a tab instead.
-    const card = w.view.current().calls.find((c) => c.call.id === callId);
-    if (w.settings.behaviour.target === 'sidepanel' && (await openPanel())) return;
-    if (card?.pop.url) await openInTab(card.pop.url, w.settings.behaviour.reuseTab, true);
+    const panel = openPanel(focusedWindow);
+    void (async () => {
+      const w = await worker();
+      void browser.notifications.clear(id);
+      // Where the browser refused the panel (or the pop target is a tab), the page opens in a tab.
+      if (w.settings.behaviour.target === 'sidepanel' && (await panel)) return;
+      const card = w.view.current().calls.find((c) => c.call.id === callId);
+      if (card?.pop.url) await openInTab(card.pop.url, w.settings.behaviour.reuseTab, true);
+    })();
   });
   browser.commands.onCommand.addListener((command) => {
-    if (command === 'open-panel') void openPanel();
+    if (command === 'open-panel') void openPanel(focusedWindow);
   });
 
   void worker();
