@@ -13,9 +13,11 @@ export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({ plugins: [preact()] }),
   zip: {
-    artifactTemplate: '{{name}}-{{version}}-{{browser}}-mv{{manifestVersion}}.zip',
+    // {{manifestVersion}} already reads `mv3`; the browser name keeps the two stores' zips apart.
+    artifactTemplate: '{{name}}-{{version}}-{{browser}}-{{manifestVersion}}.zip',
     sourcesTemplate: '{{name}}-{{version}}-sources.zip',
-    excludeSources: ['test/e2e/out/**', '.output/**', 'node_modules/**'],
+    // What a store reviewer needs to rebuild the extension, without the test suite and docs.
+    excludeSources: ['test/**', 'docs/**', '.ci/**', '.output*/**', 'node_modules/**'],
   },
   manifest: ({ browser }) => ({
     name: '__MSG_extName__',
