@@ -18,7 +18,7 @@ export function LookupList({ lookups }: { lookups: LookupRecord[] }) {
                 {lookup.status !== undefined ? ` ${lookup.status}` : ''}
               </span>
             </span>
-            <span class="muted">{t('ms', lookup.ms)}</span>
+            <span class="muted" data-testid="lookup-ms">{t('ms', Math.round(lookup.ms))}</span>
           </div>
           <div class="mono muted">{lookup.url}</div>
           {lookup.detail && <div class="muted">{lookup.detail}</div>}
