@@ -32,8 +32,16 @@ function App() {
   useEffect(() => {
     const controller = new AbortController();
     const refresh = () => void grantedOrigins().then(setGranted);
-    void loadSettings().then(setLoaded);
-    subscribeSettings(setLoaded, controller.signal);
+    // On a fresh install Chromium takes seconds to answer storage.managed: settings stored in the
+    // meantime arrive through the subscription, and the first read, answered later, is older.
+    let pushed = false;
+    subscribeSettings((next) => {
+      pushed = true;
+      setLoaded(next);
+    }, controller.signal);
+    void loadSettings().then((first) => {
+      if (!pushed && !controller.signal.aborted) setLoaded(first);
+    });
     refresh();
     browser.permissions.onAdded.addListener(refresh);
     browser.permissions.onRemoved.addListener(refresh);
