@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { LoadedSettings } from '@/utils/adapters/settings-storage';
 import type { ImportResult } from '@/utils/settings/export-settings';
 import { getPath, setPath } from '@/utils/settings/object-path';
@@ -47,13 +47,18 @@ export function OptionsApp(props: OptionsAppProps) {
   const [draft, setDraft] = useState<FormDraft>();
   const [status, setStatus] = useState<Status>();
   const [saving, setSaving] = useState(false);
-  const pristine = useMemo(() => loaded && draftFrom(loaded.settings), [loaded]);
-  const dirty = !!draft && !!pristine && (draft.editedSecrets.size > 0 || JSON.stringify(draft.values) !== JSON.stringify(pristine.values));
+  // The values the draft started from: the user has edited when the draft differs from them (not
+  // from newer stored settings, which would make every change made elsewhere look like an edit).
+  const base = useRef<string>();
+  const dirty = !!draft && (draft.editedSecrets.size > 0 || JSON.stringify(draft.values) !== base.current);
 
   // Take new stored settings unless the user is in the middle of editing; after a save the draft
   // is dropped, and refilled here from whichever settings arrive (save result or subscription).
   useEffect(() => {
-    if (loaded && (!draft || !dirty)) setDraft(draftFrom(loaded.settings));
+    if (!loaded || (draft && dirty)) return;
+    const next = draftFrom(loaded.settings);
+    base.current = JSON.stringify(next.values);
+    setDraft(next);
   }, [loaded, draft === undefined]);
 
   if (!loaded || !draft) return <p class="muted page-loading">{t('loading')}</p>;
