@@ -8,7 +8,13 @@ export function stepTiming(step: TestBenchStep): { ms: number; timeoutMs?: numbe
   return { ms, timeoutMs: step.timeoutMs, percent: Math.min(100, Math.round((step.ms / step.timeoutMs) * 100)), late: step.ms >= step.timeoutMs };
 }
 
-/** The parsed reply as indented JSON text (rendered as text, never as markup). */
+/**
+ * The parsed reply as indented JSON text (rendered as text, never as markup), in the shape
+ * `ctipop reply` prints — `{ ok, set, route, break, issues }` — so the bench and the CLI read alike.
+ */
 export function formatReply(reply: unknown): string | undefined {
-  return reply === undefined ? undefined : JSON.stringify(reply, null, 2);
+  if (reply === undefined) return undefined;
+  const r = reply as { ok?: unknown; value?: { set?: unknown; route?: unknown; break?: unknown }; issues?: unknown };
+  const printed = r.ok === true && r.value ? { ok: true, set: r.value.set, route: r.value.route, break: r.value.break, issues: r.issues } : reply;
+  return JSON.stringify(printed, null, 2);
 }
