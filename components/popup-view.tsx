@@ -22,6 +22,8 @@ export interface PopupViewProps {
 export function PopupView({ view, now, error, recent, formatTime, onOpenPanel, onOpenOptions, onDoNotDisturb }: PopupViewProps) {
   const t = useT();
   const calls = view ? [...view.history].sort((a, b) => b.startedAt - a.startedAt).slice(0, recent) : [];
+  // The view keeps the last few ended calls on screen too; only the others are active.
+  const active = view ? view.calls.filter((c) => c.call.state !== 'ended').length : 0;
   return (
     <div class="popup stack">
       <header class="spread">
@@ -33,7 +35,7 @@ export function PopupView({ view, now, error, recent, formatTime, onOpenPanel, o
         <>
           {view.connection.state === 'error' && view.connection.lastError && <p class="muted">{view.connection.lastError}</p>}
           <DndSwitch on={view.doNotDisturb} onChange={onDoNotDisturb} />
-          {view.calls.length > 0 && <p class="badge tone-warn" data-testid="popup-active">{t('popup_active_calls', view.calls.length)}</p>}
+          {active > 0 && <p class="badge tone-warn" data-testid="popup-active">{t('popup_active_calls', active)}</p>}
           <section aria-labelledby="recent-heading" class="stack">
             <h2 id="recent-heading">{t('recent_heading')}</h2>
             {calls.length === 0 ? (
