@@ -7,6 +7,20 @@ import type { Connector, ConnectorDeps } from './connector';
 
 /** A call held in Stasis continues by itself after this, whatever the lookups are doing. */
 const STASIS_GRACE_MS = 1000;
+/** One ARI REST request may take this long; a hung PBX must not keep a caller parked. */
+const REST_TIMEOUT_MS = 3000;
+
+/**
+ * The ARI application name: `ctipop-100` for `PJSIP/100`, what the admin's dialplan names in
+ * `Stasis(ctipop-${EXTEN})`. Only a control-mode connection claims that name: Asterisk's
+ * `Stasis()` falls through at once (STASISSTATUS=FAILED) when no client registered the app, so
+ * with control mode off callers are never parked waiting for a client that will not continue them.
+ */
+export function ariAppName(settings: Settings): string {
+  const c = settings.connection;
+  const name = `${c.ariApp}-${(c.endpoints[0] ?? 'any').split('/').pop()!.replace(/[^A-Za-z0-9_.-]/g, '')}`;
+  return c.control ? name : `${name}-events`;
+}
 
 /**
  * Asterisk ARI: events from `/ari/events` (whole PBX, subscribeAll), the current channels from
@@ -15,7 +29,7 @@ const STASIS_GRACE_MS = 1000;
  */
 export function createAriConnector(settings: Settings, deps: ConnectorDeps): Connector {
   const c = settings.connection;
-  const app = `${c.ariApp}-${(c.endpoints[0] ?? 'any').replace(/[^A-Za-z0-9]/g, '')}`;
+  const app = ariAppName(settings);
   const translator = createAriTranslator({ endpoints: c.endpoints, trunks: c.trunks, queues: c.queues, app, now: deps.now });
   if (deps.resume) translator.restore(deps.resume);
   // The key goes in the query, as on the event socket, not in an Authorization header: a header
@@ -39,19 +53,29 @@ export function createAriConnector(settings: Settings, deps: ConnectorDeps): Con
     if (c.control) for (const e of events) if (e.type === 'offered') holdDeadline(e.callId);
   };
 
-  async function post(channelId: string, requests: ReturnType<typeof ariControlRequests>): Promise<{ ok: boolean; reason?: string }> {
-    for (const r of requests) {
-      let response: Response;
-      try {
-        response = await fetch(keyed(ariRequestUrl(c.url, r)), { method: r.method, credentials: 'omit', cache: 'no-store' });
-      } catch (error) {
-        return { ok: false, reason: `ARI unreachable: ${(error as Error).message}` };
-      }
-      if (response.status === 403) return { ok: false, reason: 'the ARI user may not write (read_only); use a write-capable user for control mode' };
-      if (response.status === 404) return { ok: false, reason: `channel ${channelId} is gone` };
-      if (!response.ok) return { ok: false, reason: `ARI answered HTTP ${response.status} to ${r.path}` };
+  async function send(channelId: string, r: ReturnType<typeof ariControlRequests>[number]): Promise<string | undefined> {
+    let response: Response;
+    try {
+      response = await fetch(keyed(ariRequestUrl(c.url, r)), { method: r.method, credentials: 'omit', cache: 'no-store', signal: AbortSignal.timeout(REST_TIMEOUT_MS) });
+    } catch (error) {
+      return `ARI unreachable: ${(error as Error).message}`;
     }
-    return { ok: true };
+    if (response.status === 403) return 'the ARI user may not write (read_only); use a write-capable user for control mode';
+    if (response.status === 404) return `channel ${channelId} is gone`;
+    if (!response.ok) return `ARI answered HTTP ${response.status} to ${r.path}`;
+    return undefined;
+  }
+
+  /** Sets the variables, stopping at the first failure, and then always asks for the continue: the caller must not stay parked. */
+  async function post(channelId: string, requests: ReturnType<typeof ariControlRequests>): Promise<{ ok: boolean; reason?: string }> {
+    let failed: string | undefined;
+    for (const r of requests) {
+      const isContinue = r.path.endsWith('/continue');
+      if (failed && !isContinue) continue;
+      const reason = await send(channelId, r);
+      failed ??= reason;
+    }
+    return failed ? { ok: false, reason: failed } : { ok: true };
   }
 
   /** Never leave a caller stuck in Stasis: continue unchanged when the engine has not spoken in time. */
