@@ -3,16 +3,16 @@ import { ariTimeline } from '../sim/ari/timeline';
 import { scenario, type Scenario } from '../sim/scenario';
 import type { BenchRow } from './measure';
 
-const CALLS = 1000;
+export const CALLS = 1000;
 const EVERY_MS = 400; // with 20 s calls: 50 calls in progress at any time
-const USER = 'PJSIP/100';
+export const USER = 'PJSIP/100';
 
 /**
  * A busy PBX: 1000 calls of 20 s, one starting every 400 ms (50 concurrent), mixed inbound to a
  * phone, queue ring-all and outbound; 1 call in 50 rings the user's phone. Frames as raw text, as
  * the WebSocket hands them to the background.
  */
-function busyPbx(): Scenario {
+export function busyPbx(): Scenario {
   const calls = Array.from({ length: CALLS }, (_, i) => {
     const t = i * EVERY_MS;
     const phone = i % 50 === 0 ? USER : `PJSIP/${101 + (i % 48)}`;
@@ -39,7 +39,7 @@ function busyPbx(): Scenario {
   return scenario.parse({ name: 'busy-pbx', description: 'bench', calls });
 }
 
-function throughput(name: string, frames: string[], pass: () => void, passes: number, baseline?: string, note?: string): BenchRow {
+export function throughput(name: string, frames: string[], pass: () => void, passes: number, baseline?: string, note?: string): BenchRow {
   for (let i = 0; i < 3; i++) pass();
   const rates: number[] = [];
   for (let i = 0; i < passes; i++) {

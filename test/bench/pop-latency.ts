@@ -1,0 +1,182 @@
+import WebSocket from 'ws';
+import { launchWithExtension, waitFor, type BrowserKind, type ExtensionBrowser } from '../e2e/harness/launch';
+import { percentiles, ringingCall, sleep, startBenchPeers, type BenchPeers } from '../e2e/harness/bench-peers';
+import type { BenchRow } from './measure';
+
+const CALLS = Number(process.env.CTIPOP_BENCH_CALLS ?? 200);
+const DEADLINE_CALLS = Number(process.env.CTIPOP_BENCH_DEADLINE_CALLS ?? 50);
+const WARMUP = 10;
+const LOOKUP_MS = 100;
+const TIMEOUT_MS = 300;
+/** Pause after each pop before the next call rings; calls overlap (each lasts 600 ms), as on a busy line. */
+const GAP_MS = 100;
+
+let serial = 0;
+const nextNumber = () => `+49305${String(5_000_000 + serial++)}`;
+
+const popUrl = (p: BenchPeers) => `${p.crm.url}/pop?n=%%calleridnumber%%`;
+const lookupUrl = (p: BenchPeers) => `${p.crm.url}/cti/lookup?calleridnumber=%%calleridnumber%%`;
+
+/** Rings `count` calls one after the other and returns ring → pop-request times in ms. */
+async function ringToPop(p: BenchPeers, count: number, minus = 0): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const number = nextNumber();
+    const played = p.sim.play(ringingCall(`b${serial}`, number), { speed: 1 });
+    if (!played.ok) throw new Error(played.error);
+    const pop = await p.request('pop', 'n', number);
+    const rang = p.ringAt(number);
+    if (rang === undefined) throw new Error(`no ringing frame was written for ${number}`);
+    out.push(pop.at - rang - minus);
+    await sleep(GAP_MS);
+  }
+  return out;
+}
+
+/**
+ * The physical floor: a Node client on the same stream that, on a ringing frame, makes the same
+ * request(s) the extension makes (the lookup first when `lookup`), with keep-alive fetch.
+ */
+async function nodeClient(p: BenchPeers, lookup: boolean): Promise<() => void> {
+  const ws = new WebSocket(p.sim.wsUrl);
+  const numbers = new Map<string, string>();
+  ws.on('open', () => ws.send(JSON.stringify({ type: 'auth', protocol: 1, token: p.sim.token, users: ['PJSIP/100'] })));
+  ws.on('message', (data) => {
+    const f = JSON.parse(String(data)) as { type: string; event?: string; callId?: string; variables?: Record<string, string> };
+    if (f.type !== 'call' || !f.callId) return;
+    if (f.event === 'offered' && f.variables?.calleridnumber) numbers.set(f.callId, f.variables.calleridnumber);
+    const number = numbers.get(f.callId);
+    if (f.event !== 'ringing' || number === undefined) return;
+    const q = encodeURIComponent(number);
+    void (async () => {
+      if (lookup) await (await fetch(`${p.crm.url}/cti/lookup?calleridnumber=${q}`)).arrayBuffer();
+      await (await fetch(`${p.crm.url}/pop?n=${q}`)).arrayBuffer();
+    })();
+  });
+  await waitFor('the Node client to connect', () => p.sim.state().ws > 0 || undefined);
+  return () => ws.close();
+}
+
+function row(name: string, ms: number[], baseline?: string, note?: string): BenchRow {
+  const s = percentiles(ms);
+  return { name, median: s.median, p95: s.p95, max: s.max, unit: 'ms', baseline, note: [note, `${ms.length} calls`].filter(Boolean).join('; ') };
+}
+
+/**
+ * Ring-to-pop latency (simulator writes the ringing frame → demo CRM receives the pop-up request)
+ * in real browsers, without and with a 100 ms pre-call lookup, next to a Node client doing the
+ * same on loopback; and lookup deadline accuracy against a CRM that never answers.
+ */
+export async function run(kinds: BrowserKind[] = ['chromium', 'firefox']): Promise<BenchRow[]> {
+  const p = await startBenchPeers();
+  const rows: BenchRow[] = [];
+  try {
+    await p.crm.setMode({ slow: LOOKUP_MS, paths: ['/cti/lookup'] });
+    for (const lookup of [false, true]) {
+      const stop = await nodeClient(p, lookup);
+      await ringToPop(p, WARMUP);
+      const ms = await ringToPop(p, CALLS);
+      stop();
+      await waitFor('the Node client to leave', () => p.sim.state().ws === 0 || undefined);
+      rows.push(row(`pop: Node client${lookup ? `, ${LOOKUP_MS} ms lookup first` : ''}`, ms, undefined, 'the floor: same stream, same requests, keep-alive fetch'));
+    }
+    for (const kind of kinds) {
+      const ext = await launchWithExtension(kind);
+      try {
+        const settings = (cti: object, advanced: object = {}) => ({
+          connection: { kind: 'json-ws', url: p.sim.wsUrl, secret: p.sim.token, endpoints: ['PJSIP/100'] },
+          cti: { popupUrl: popUrl(p), ...cti },
+          behaviour: { target: 'tab', reuseTab: true },
+          advanced,
+        });
+        await ext.configure(settings({}));
+        await waitFor(`${kind} to connect`, () => p.sim.state().ws > 0 || undefined, 30_000);
+        await ringToPop(p, WARMUP);
+        rows.push(row(`pop: ${kind}`, await ringToPop(p, CALLS), 'pop: Node client', 'target p95 ≤ 60 ms'));
+
+        await ext.configure(settings({ inboundUrl: lookupUrl(p) }));
+        await waitFor(`${kind} to use the lookup`, async () => {
+          const before = p.crm.log().requests.filter((r) => r.kind === 'lookup').length;
+          await ringToPop(p, 1);
+          return p.crm.log().requests.filter((r) => r.kind === 'lookup').length > before || undefined;
+        });
+        await ringToPop(p, WARMUP);
+        rows.push(row(`pop: ${kind}, ${LOOKUP_MS} ms lookup first`, await ringToPop(p, CALLS), `pop: Node client, ${LOOKUP_MS} ms lookup first`, `target p95 ≤ ${LOOKUP_MS + 40} ms`));
+
+        await ext.configure(settings({ inboundUrl: lookupUrl(p) }, { lookupTimeoutMs: TIMEOUT_MS }));
+        await sleep(500);
+        rows.push(row(`deadline: ${kind}, pop after ${TIMEOUT_MS} ms timeout, excess`, await deadlineExcess(p), undefined, 'target ≤ 50 ms every call (max)'));
+        await p.crm.setMode({ hang: false, slow: LOOKUP_MS });
+        rows.push(...(await apiFloor(ext, p, kind)));
+      } finally {
+        await ext.close();
+        await waitFor(`${kind} to leave`, () => p.sim.state().ws === 0 || undefined);
+      }
+    }
+  } finally {
+    await p.close();
+  }
+  return rows;
+}
+
+/**
+ * Every lookup hangs; the pop must come `TIMEOUT_MS` after the ring. The lookup runner's circuit
+ * breaker opens after 5 consecutive timeouts (calls then pop at once), so every 4th call the CRM
+ * answers one lookup to keep the circuit closed; those calls are not measured.
+ */
+async function deadlineExcess(p: BenchPeers): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; out.length < DEADLINE_CALLS; i++) {
+    if (i % 4 === 0) {
+      await p.crm.setMode({ hang: false, slow: 0 });
+      await ringToPop(p, 1);
+      await p.crm.setMode({ hang: true });
+    }
+    out.push(...(await ringToPop(p, 1, TIMEOUT_MS)));
+  }
+  return out;
+}
+
+/**
+ * What the browser's own APIs cost, from an extension page: a `storage.local.set` of a call book
+ * the size the engine writes (it awaits several per pop), and `tabs.update` of the pop tab until
+ * the CRM sees the request. These are floors under the extension's pop latency.
+ */
+async function apiFloor(ext: ExtensionBrowser, p: BenchPeers, kind: BrowserKind): Promise<BenchRow[]> {
+  const page = await ext.extensionPage();
+  const storageMs = await page.evaluate(async () => {
+    type Api = { storage: { local: { set(v: object): Promise<void>; remove(k: string): Promise<void> } } };
+    const g = globalThis as unknown as { browser?: Api; chrome: Api };
+    const api = g.browser ?? g.chrome;
+    const book = { calls: {}, popped: [], ended: Array.from({ length: 500 }, (_, i) => `1700000000.${i}-bench`) };
+    const out: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      const t = performance.now();
+      await api.storage.local.set({ benchProbe: { ...book, i } });
+      out.push(performance.now() - t);
+    }
+    await api.storage.local.remove('benchProbe');
+    return out;
+  });
+  const tabMs: number[] = [];
+  const tabId = await page.evaluate(async () => {
+    type Api = { tabs: { create(o: object): Promise<{ id: number }> } };
+    const g = globalThis as unknown as { browser?: Api; chrome: Api };
+    return (await (g.browser ?? g.chrome).tabs.create({ url: 'about:blank', active: false })).id;
+  });
+  for (let i = 0; i < 50; i++) {
+    const marker = `floor-${kind}-${i}`;
+    const t = performance.timeOrigin + performance.now();
+    await page.evaluate(async (id: number, url: string) => {
+      type Api = { tabs: { update(id: number, o: object): Promise<unknown> } };
+      const g = globalThis as unknown as { browser?: Api; chrome: Api };
+      await (g.browser ?? g.chrome).tabs.update(id, { url });
+    }, tabId, `${p.crm.url}/pop?n=${marker}`);
+    tabMs.push((await p.request('pop', 'n', marker)).at - t);
+    await sleep(GAP_MS);
+  }
+  return [
+    row(`api: ${kind} storage.local.set (call book, 500 ended ids)`, storageMs, undefined, 'from an extension page; the engine awaits 3 such writes before a pop'),
+    row(`api: ${kind} tabs.update → CRM request`, tabMs, undefined, 'driven from Node through the page, so includes one DevTools/BiDi round trip'),
+  ];
+}
