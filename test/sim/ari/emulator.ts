@@ -68,6 +68,7 @@ export function createAriEmulator(o: AriEmulatorOptions = {}) {
   const f = createFrameBuilder({ app: '', asteriskId: '02:fc:00:00:00:01' });
   let pbx: PbxModel = createPbxModel({ phoneNames });
   let framesSent = 0;
+  let connects = 0;
   let accepting = true;
 
   function later(ms: number, fn: () => void) {
@@ -249,6 +250,7 @@ export function createAriEmulator(o: AriEmulatorOptions = {}) {
         }
         const client: Client = { ws, app, subscribeAll: url.searchParams.get('subscribeAll') === 'true', replaced: false };
         clients.add(client);
+        connects++;
         ws.on('message', (data) => answerRest(client, String(data)));
         ws.on('close', () => clients.delete(client));
         ws.on('error', () => clients.delete(client));
@@ -285,7 +287,8 @@ export function createAriEmulator(o: AriEmulatorOptions = {}) {
     channels: () => pbx.channels(),
     /** Channels waiting in Stasis now. */
     parkedChannels: () => [...parked.keys()],
-    state: () => ({ clients: [...clients].map((c) => ({ app: c.app, subscribeAll: c.subscribeAll, replaced: c.replaced })), framesSent }),
+    /** `connects` counts every event socket accepted since the start (reconnects included). */
+    state: () => ({ clients: [...clients].map((c) => ({ app: c.app, subscribeAll: c.subscribeAll, replaced: c.replaced })), framesSent, connects }),
     /** Forget every channel (a PBX restart): timers stop, ids start again. */
     reset() {
       for (const t of timers) clearTimeout(t);
