@@ -1,0 +1,163 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAriEmulator, type AriControlRecord, type AriEmulator } from '../sim/ari/emulator';
+import { startDemoCrm } from '../sim/demo-crm';
+import type { Scenario } from '../sim/scenario';
+import { startSimulator } from '../sim/server';
+import { SIM_USERS } from '../sim/sim-users';
+import { launchWithExtension, waitFor, type BrowserKind, type ExtensionBrowser } from './harness/launch';
+import { CHROME_ID, FIREFOX_UUID } from './harness/paths';
+import { peerSettings, type Peers } from './harness/peers';
+
+/** What ari-connector.ts names the Stasis app for PJSIP/100 in control mode, and what the admin's dialplan says. */
+const APP = 'ctipop-100';
+/** The emulator's own fall-through; long, so that a continue before it is provably ours. */
+const EMULATOR_DEADLINE_MS = 15_000;
+const LOOKUP_TIMEOUT_MS = 1500;
+
+type ControlPeers = Peers & { ari: AriEmulator };
+
+async function startControlPeers(): Promise<ControlPeers> {
+  const ari = createAriEmulator({
+    users: SIM_USERS.map((u) => ({ ...u })),
+    stasis: { app: APP, calls: 'all', deadlineMs: EMULATOR_DEADLINE_MS },
+    allowedOrigins: [`chrome-extension://${CHROME_ID}`, `moz-extension://${FIREFOX_UUID}`],
+  });
+  const crm = await startDemoCrm();
+  const sim = await startSimulator({ heartbeatMs: 15_000, plugin: ari });
+  return { sim, crm, ari, close: async () => void (await Promise.all([sim.close(), crm.close()])) };
+}
+
+/** An inbound call from `number` to the DID, ringing PJSIP/100 after the dialplan's Stasis step. */
+function inbound(name: string, number: string): Scenario {
+  return {
+    name,
+    description: `inbound call from ${number}`,
+    calls: [{ id: 'c1', from: { number, name: '' }, to: { number: '+15559876000', name: '' }, accountcode: '', steps: [
+      { at: 0, do: 'offer' },
+      { at: 100, do: 'ring', endpoints: ['PJSIP/100'] },
+      { at: 1100, do: 'answer', endpoint: 'PJSIP/100' },
+      { at: 2100, do: 'hangup', by: 'caller', cause: 16 },
+    ] }],
+  };
+}
+
+/** The calls the extension's view shows now (storage.session, as the side panel reads it). */
+async function viewCalls(ext: ExtensionBrowser) {
+  const page = await ext.extensionPage();
+  return page.evaluate(async () => {
+    type Api = { storage: { session: { get(k: string): Promise<Record<string, unknown>> } } };
+    const g = globalThis as unknown as { browser?: Api; chrome: Api };
+    const view = (await (g.browser ?? g.chrome).storage.session.get('view')).view as { calls: { call: { variables: Record<string, string> }; lookups: { detail?: string; point: string }[] }[] } | undefined;
+    return view?.calls ?? [];
+  });
+}
+
+/**
+ * Control mode against the emulator's Stasis, in both browsers: the dialplan hands the call to our
+ * app, the pre-call lookup runs, and the reply is applied to the real channel (caller-ID name,
+ * account code, the route as a continue to its dialplan target). A read-only ARI user is refused
+ * and the call goes on anyway; with no lookup the call continues at once.
+ */
+describe.each<BrowserKind>(['chromium', 'firefox'])('ARI control mode in %s', (kind) => {
+  let peers: ControlPeers;
+  let ext: ExtensionBrowser;
+  let played: number;
+
+  const settings = (secret: string, cti: object) => peerSettings(peers, {
+    connection: { kind: 'ari', url: peers.sim.url, secret, trunks: ['PJSIP/pstn'], control: true },
+    cti: { popupUrl: `${peers.crm.url}/pop?n=%%calleridnumber%%&name=%%calleridname%%`, ...cti },
+  });
+  const lookup = () => ({ inboundUrl: `${peers.crm.url}/cti/lookup?calleridnumber=%%calleridnumber%%&direction=%%direction%%` });
+  /** Control requests since `from`, for one channel: the variables, then the continue. */
+  const requestsSince = (from: number): AriControlRecord[] => peers.ari.controlLog().filter((r) => r.at >= from);
+  const continued = (from: number) => () => requestsSince(from).find((r) => r.path.endsWith('/continue'));
+  const stasisApp = () => peers.ari.state().clients.find((c) => c.app === APP && !c.replaced);
+
+  /** Stores settings; a changed connection reconnects, other changes are taken at once by the worker. */
+  async function configure(s: object, reconnects: boolean) {
+    const connects = peers.ari.state().connects;
+    await ext.configure({ ...s, advanced: { lookupTimeoutMs: LOOKUP_TIMEOUT_MS } });
+    if (reconnects) await waitFor('the extension to (re)connect as the Stasis app', () => (peers.ari.state().connects > connects && stasisApp()) || undefined, 20_000);
+    else await new Promise((r) => setTimeout(r, 500));
+  }
+
+  function play(s: Scenario) {
+    played = Date.now();
+    expect(peers.sim.play(s, { speed: 1 }).ok).toBe(true);
+    return played;
+  }
+
+  beforeAll(async () => {
+    peers = await startControlPeers();
+    ext = await launchWithExtension(kind);
+    await configure(settings('cti:secret', lookup()), true);
+  });
+  afterAll(async () => {
+    await ext?.close();
+    await peers?.close();
+  });
+
+  it('claims the Stasis app the dialplan names, subscribed to the whole PBX', () => {
+    expect(stasisApp()).toEqual({ app: APP, subscribeAll: true, replaced: false });
+  });
+
+  it("renames Carol's call and sets her account code on the channel, then continues it, and the pop shows the new name", async () => {
+    const from = play(inbound('control-carol', '+15551234567'));
+    const cont = await waitFor('the continue', continued(from), 10_000);
+    const requests = requestsSince(from);
+    expect(requests.map((r) => [r.path.split('/').at(-1), r.query.variable ?? '', r.query.value ?? '', r.status, r.user])).toEqual([
+      ['variable', 'CALLERID(name)', 'ACME Inc OVRDUE', 204, 'cti'],
+      ['variable', 'CHANNEL(accountcode)', 'ACME-1001', 204, 'cti'],
+      ['continue', '', '', 204, 'cti'],
+    ]);
+    expect(cont.query).toEqual({});
+    expect(cont.at - from).toBeLessThan(EMULATOR_DEADLINE_MS / 2);
+    const pop = await waitFor('the pop', () => peers.crm.log().requests.find((r) => r.kind === 'pop' && r.params.n === '+15551234567'));
+    expect(pop.params.name).toBe('ACME Inc OVRDUE');
+  });
+
+  it("routes Victor's call to the vip queue: CTIPOP_BREAK for the dialplan and a continue to ext-queues,vip,1", async () => {
+    const from = play(inbound('control-victor', '+4940999888'));
+    const cont = await waitFor('the continue', continued(from), 10_000);
+    const vars = Object.fromEntries(requestsSince(from).filter((r) => r.path.endsWith('/variable')).map((r) => [r.query.variable, r.query.value]));
+    expect(vars).toEqual({ 'CALLERID(name)': 'Victor VIP (Big Account)', 'CHANNEL(accountcode)': 'VIP-1', CTIPOP_BREAK: '1' });
+    expect(cont.query).toEqual({ context: 'ext-queues', extension: 'vip', priority: '1' });
+    expect(cont.status).toBe(204);
+    expect(peers.ari.parkedChannels()).toEqual([]);
+  });
+
+  it('continues at once when no lookup is configured', async () => {
+    await configure(settings('cti:secret', { inboundUrl: '' }), false);
+    const from = play(inbound('control-nolookup', '+15550002222'));
+    const cont = await waitFor('the continue', continued(from), 10_000);
+    expect(requestsSince(from).map((r) => r.path.split('/').at(-1))).toEqual(['continue']);
+    expect(cont.at - from).toBeLessThan(1500);
+  });
+
+  it('continues within its own deadline when the CRM hangs', async () => {
+    await configure(settings('cti:secret', lookup()), false);
+    await peers.crm.setMode({ hang: true, paths: ['/cti/lookup'] });
+    try {
+      const from = play(inbound('control-hang', '+15551234567'));
+      const cont = await waitFor('the continue', continued(from), 10_000);
+      expect(cont.query).toEqual({});
+      expect(cont.at - from).toBeGreaterThanOrEqual(LOOKUP_TIMEOUT_MS - 100);
+      expect(cont.at - from).toBeLessThan(LOOKUP_TIMEOUT_MS + 2500);
+    } finally {
+      await peers.crm.setMode({ hang: false, paths: null });
+    }
+  });
+
+  it('with a read-only ARI user: the reply is shown, the PBX refuses to apply it (403) and says so, and the call still goes on', async () => {
+    await configure(settings('viewer:secret', lookup()), true);
+    const from = play(inbound('control-readonly', '+15551234567'));
+    const refused = await waitFor('the refused request', () => requestsSince(from).find((r) => r.status === 403), 10_000);
+    expect(refused.user).toBe('viewer');
+    expect(requestsSince(from).every((r) => r.status === 403)).toBe(true);
+    const card = await waitFor('the call with its lookup in the view', async () => (await viewCalls(ext)).find((c) => c.lookups.some((l) => l.detail?.includes('did not apply'))), 10_000);
+    expect(card.call.variables.calleridname).toBe('ACME Inc OVRDUE');
+    expect(card.lookups.find((l) => l.point === 'inbound')?.detail).toContain('read_only');
+    // Nothing the extension may do continues the call: the dialplan's own fall-through does.
+    await waitFor('the call to leave Stasis', () => peers.ari.parkedChannels().length === 0 || undefined, EMULATOR_DEADLINE_MS + 5000);
+  });
+});
