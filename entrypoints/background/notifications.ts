@@ -21,8 +21,9 @@ export async function notifyCall(call: Call, _activity: CallActivity | undefined
     title: name || number || browser.i18n.getMessage('notificationUnknownCaller'),
     message: `${name ? number : ''}${app}`.trim() || ' ',
     contextMessage: browser.i18n.getMessage('notificationClickToOpen'),
-    requireInteraction: false,
-    silent: true,
+    // Firefox rejects the whole notification over an option it does not know (silent,
+    // requireInteraction: "Unexpected properties"), so Chrome-only options go to Chrome only.
+    ...(import.meta.env.FIREFOX ? {} : { silent: true }),
   });
 }
 
