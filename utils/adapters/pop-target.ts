@@ -19,11 +19,24 @@ async function panelIsOpen(): Promise<boolean> {
 }
 
 /**
- * Shows a pop-up URL where the settings say. The side panel needs no call here: it renders the
- * newest popped call's URL from the view state. When it is closed — browsers only open it on a
- * user gesture — the configured fallback takes over. Returns where the pop went.
+ * Shows a pop-up URL where the settings say, plus the call's notification when "Show
+ * notifications" is on (one per call: the notification id is the call's, so it never stacks).
+ * Returns where the pop went.
  */
 export async function showPop(url: string, settings: Settings, notify: () => Promise<void>): Promise<string> {
+  const where = await place(url, settings, notify);
+  if (settings.behaviour.notifications && where !== 'notification') {
+    // The pop itself went through; a notification the system refuses must not undo that.
+    return notify().then(() => `${where} + notification`, (e: unknown) => `${where} (notification failed: ${String(e)})`);
+  }
+  return where;
+}
+
+/**
+ * The side panel needs no call here: it renders the newest popped call's URL from the view state.
+ * When it is closed — browsers only open it on a user gesture — the configured fallback takes over.
+ */
+async function place(url: string, settings: Settings, notify: () => Promise<void>): Promise<string> {
   const b = settings.behaviour;
   if (b.target === 'sidepanel') {
     if (await panelIsOpen()) return 'sidepanel';
