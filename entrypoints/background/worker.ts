@@ -10,7 +10,7 @@ import { createConnector, type Connector } from './connector';
 import { createOutboxAdapter, type OutboxAdapter } from './outbox';
 import { loadWorkerSettings } from './settings';
 import { createViewPublisher, type ViewPublisher } from './view';
-import { notifyCall } from './notifications';
+import { clearNotification, notifyCall } from './notifications';
 import { showPop } from '@/utils/adapters/pop-target';
 
 const BOOK_KEY = 'book';
@@ -60,7 +60,11 @@ async function start(): Promise<Worker> {
         if (a) a.pop.detail = where;
       },
       queuePostCall: (key, url) => outbox.enqueue(key, url),
-      onEnded: (call, key) => view.recordHistory(call, key),
+      onEnded: (call, key) => {
+        view.recordHistory(call, key);
+        // Answered elsewhere or over: the incoming-call notification has nothing left to offer.
+        void clearNotification(call.id).catch(() => undefined);
+      },
       control: (callId, actions) => w.connector?.control?.(callId, actions) ?? Promise.resolve({ ok: false, reason: 'the connector cannot control calls' }),
       saveBook: (b) => browser.storage.local.set({ [BOOK_KEY]: b }),
       onChange: () => view.changed(),
