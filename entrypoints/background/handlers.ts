@@ -50,9 +50,10 @@ export const handlers: Handlers = {
     return { ok: await (await worker()).outbox.retryDead(key) };
   },
   async openCallPage({ callId, where }) {
+    // First, before any await: the sender's click gesture lasts only for this task.
+    if (where === 'panel') return { ok: await openPanel() };
     const w = await worker();
     const card = w.view.current().calls.find((c) => c.call.id === callId);
-    if (where === 'panel') return { ok: await openPanel() };
     if (!card?.pop.url) return { ok: false };
     await openInTab(card.pop.url, w.settings.behaviour.reuseTab, true);
     return { ok: true };
