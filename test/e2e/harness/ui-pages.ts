@@ -82,24 +82,41 @@ export async function openChromiumSidePanel(ext: ExtensionBrowser, extensionId: 
   return panelTarget.asPage();
 }
 
+/** What a trusted click in an extension page can try (see inUserClick). */
+export type ClickAction = 'sidebar-open' | 'sidebar-close' | 'sidepanel-open' | 'message-open-panel';
+
 /**
- * Runs `action` (by name, see below) inside a trusted click in the extension's options page: the
- * test adds a button and clicks it with real input, which is the "user input handler" Firefox's
- * sidebarAction.open/close insist on. Resolves with what the call returned or threw.
+ * Runs `action` inside a trusted click in the extension's options page: the test adds a button
+ * and clicks it with real input, the "user gesture" / "user input handler" that sidePanel.open and
+ * sidebarAction.open/close insist on. Resolves with "ok" or "refused: <the browser's words>".
+ * `message-open-panel` asks the background to open the panel (the product's openCallPage
+ * message), to learn whether the gesture survives the trip through runtime.sendMessage.
  */
-export async function inUserClick(ext: ExtensionBrowser, action: 'sidebar-open' | 'sidebar-close' | 'sidepanel-open'): Promise<string> {
+export async function inUserClick(ext: ExtensionBrowser, action: ClickAction): Promise<string> {
   const page = await ext.extensionPage();
-  await page.evaluate((what) => {
-    type Api = { sidebarAction?: { open(): Promise<void>; close(): Promise<void> }; sidePanel?: { open(o: { windowId: number }): Promise<void> }; windows: { WINDOW_ID_CURRENT: number } };
+  await page.evaluate(async (what) => {
+    type Api = {
+      sidebarAction?: { open(): Promise<void>; close(): Promise<void> };
+      sidePanel?: { open(o: { windowId: number }): Promise<void> };
+      windows: { getCurrent(): Promise<{ id: number }> };
+      runtime: { sendMessage(m: object): Promise<{ ok: boolean; value?: { ok: boolean }; error?: string }> };
+    };
     const g = globalThis as unknown as { browser?: Api; chrome?: Api };
+    const api = (g.browser ?? g.chrome)!;
+    // Known before the click, so the open() call can run synchronously inside it.
+    const windowId = (await api.windows.getCurrent()).id;
     const button = document.createElement('button');
     button.id = 'e2e-user-click';
     button.textContent = what;
     button.style.cssText = 'position:fixed;top:0;left:0;z-index:99999;width:80px;height:40px';
     button.onclick = () => {
-      const api = (g.browser ?? g.chrome)!;
-      // Called synchronously in the click handler, as a page of the extension would.
-      const call = what === 'sidebar-open' ? api.sidebarAction!.open() : what === 'sidebar-close' ? api.sidebarAction!.close() : api.sidePanel!.open({ windowId: api.windows.WINDOW_ID_CURRENT });
+      const call =
+        what === 'sidebar-open' ? api.sidebarAction!.open()
+        : what === 'sidebar-close' ? api.sidebarAction!.close()
+        : what === 'sidepanel-open' ? api.sidePanel!.open({ windowId })
+        : api.runtime.sendMessage({ ctipop: 1, name: 'openCallPage', req: { callId: 'none', where: 'panel' } }).then((r) => {
+            if (!r.ok || !r.value?.ok) throw new Error(r.error ?? 'the background could not open the panel');
+          });
       void call.then(() => (button.dataset.result = 'ok'), (e: unknown) => (button.dataset.result = `refused: ${String(e)}`));
     };
     document.body.append(button);
