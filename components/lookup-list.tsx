@@ -36,9 +36,14 @@ export function ChangeList({ changes }: { changes: Record<string, { from: string
     <ul class="changes" data-testid="changes">
       {entries.map(([name, change]) => (
         <li key={name} class="mono">
-          {name}: <del>{screenText(change.from) || '∅'}</del> → <ins>{screenText(change.to) || '∅'}</ins>
+          {name}: <Value text={screenText(change.from)} tag="del" /> → <Value text={screenText(change.to)} tag="ins" />
         </li>
       ))}
     </ul>
   );
+}
+
+/** An empty value reads as "∅" — muted, since there is nothing to strike out or insert. */
+function Value({ text, tag: Tag }: { text: string; tag: 'del' | 'ins' }) {
+  return text ? <Tag>{text}</Tag> : <span class="muted">∅</span>;
 }
