@@ -1,6 +1,7 @@
 import type { SettingField } from '@/utils/settings/settings-fields';
 import { optionKey, settingKey } from '@/utils/i18n';
 import { useT } from '../i18n-context';
+import { LockIcon } from '../lock-icon';
 import type { FieldError } from './field-error';
 import { TemplateField } from './template-field';
 
@@ -27,7 +28,7 @@ export function FieldControl({ field, value, id, locked, error, secretStored, on
   const label = (
     <label for={id} class="field-label">
       {t(settingKey(field.path, 'label'))}
-      {locked && <span class="lock" title={t('locked_by_policy')} aria-label={t('locked_by_policy')} data-testid={`${testid}-locked`}> 🔒</span>}
+      {locked && <span class="lock" title={t('locked_by_policy')} aria-label={t('locked_by_policy')} data-testid={`${testid}-locked`}><LockIcon /></span>}
     </label>
   );
   const help = <p id={helpId} class="help muted">{t(settingKey(field.path, 'help'))}</p>;

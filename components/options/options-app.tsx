@@ -8,6 +8,7 @@ import type { SettingsPatch } from '@/utils/settings/settings-diff';
 import { SETTINGS_FIELDS, SETTINGS_SECTIONS } from '@/utils/settings/settings-fields';
 import { sectionKey } from '@/utils/i18n';
 import { useT } from '../i18n-context';
+import { WithLockIcon } from '../lock-icon';
 import { FieldControl } from './field-control';
 import { draftErrors, draftFrom, draftToPatch, type FormDraft } from './form-draft';
 import { isGranted } from './grants';
@@ -138,7 +139,7 @@ export function OptionsApp(props: OptionsAppProps) {
               <ul>{loaded.problems.map((p) => <li key={p}>{p}</li>)}</ul>
             </div>
           )}
-          {locked.size > 0 && <p class="notice tone-warn"><span>{t('policy_notice')}</span></p>}
+          {locked.size > 0 && <p class="notice tone-warn"><span><WithLockIcon text={t('policy_notice')} /></span></p>}
           {SETTINGS_SECTIONS.map((section) => (
             <section key={section} id={section} class="card stack section" aria-labelledby={`${section}-heading`}>
               <h2 id={`${section}-heading`}>{t(sectionKey(section))}</h2>

@@ -2,6 +2,7 @@ import type { ApplicationRule } from '@/utils/settings/schema';
 import type { SettingField } from '@/utils/settings/settings-fields';
 import { settingKey } from '@/utils/i18n';
 import { useT } from '../i18n-context';
+import { LockIcon } from '../lock-icon';
 import { FieldControl } from './field-control';
 import type { FieldError } from './field-error';
 
@@ -29,7 +30,7 @@ export function RulesEditor({ field, rules, locked, errors, onChange }: RulesEdi
     <fieldset class="field rules" data-testid="rules-editor" disabled={locked}>
       <legend class="field-label">
         {t(settingKey(field.path, 'label'))}
-        {locked && <span class="lock" title={t('locked_by_policy')} data-testid="setting-cti-applicationRules-locked"> 🔒</span>}
+        {locked && <span class="lock" title={t('locked_by_policy')} aria-label={t('locked_by_policy')} data-testid="setting-cti-applicationRules-locked"><LockIcon /></span>}
       </legend>
       <p class="help muted">{t(settingKey(field.path, 'help'))}</p>
       {rules.length === 0 && <p class="muted">{t('rules_empty')}</p>}
