@@ -105,11 +105,13 @@ describe.each<BrowserKind>(['chromium', 'firefox'])('options page and popup in %
     expect(peers.sim.play('inbound-answered', { speed: 50 }).ok).toBe(true);
     await waitFor('the call to end', () => (peers.sim.state().activeCalls.length === 0 && peers.crm.log().requests.some((r) => r.kind === 'postcall') ? true : undefined), 20_000);
     const popup = await openExtensionTab(ext, '/popup.html');
-    await popup.setViewport({ width: 360, height: 480 });
+    await popup.setViewport({ width: 320, height: 480 });
     await waitForText(popup, '[data-testid=connection-state]', /Connected/);
     await waitForText(popup, '[data-testid=popup-recent] [data-testid=history-row]', /ACME Inc OVRDUE/);
     // The ended call is history, not an active call.
     expect(await popup.$('[data-testid=popup-active]')).toBeNull();
+    // The toolbar popup is as tall as its content: the picture too.
+    await popup.setViewport({ width: 320, height: await popup.evaluate(() => Math.ceil(document.querySelector('.popup')!.getBoundingClientRect().height)) });
     await screenshot(popup, `popup-${kind}-light`);
     if (kind === 'chromium') {
       await popup.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);
