@@ -27,7 +27,7 @@ export async function showPop(url: string, settings: Settings, notify: () => Pro
   const where = await place(url, settings, notify);
   if (settings.behaviour.notifications && where !== 'notification') {
     // The pop itself went through; a notification the system refuses must not undo that.
-    return notify().then(() => `${where} + notification`, (e: unknown) => `${where} (notification failed: ${String(e)})`);
+    return notify().then(() => where, (e: unknown) => `${where} (notification failed: ${String(e)})`);
   }
   return where;
 }
