@@ -40,10 +40,16 @@ export function CallCardView({ card, now, showFrame, onOpenInTab }: { card: Call
         <PopFrame url={pop.url} refused={pop.detail ?? t('frame_refused')} onOpenInTab={onOpenInTab} />
       ) : pop.state !== 'none' ? (
         <div class="spread pop-line" data-testid="pop-state" data-pop={pop.state}>
-          <span class="muted">{t(`pop_${pop.state}`)}{pop.detail ? ` — ${pop.detail}` : ''}</span>
+          <span class="muted">{t(`pop_${pop.state}`)}{pop.detail ? ` — ${popDetail(pop.detail, t)}` : ''}</span>
           {pop.url && <button type="button" class="small" onClick={onOpenInTab}>{t('open_in_tab')}</button>}
         </div>
       ) : null}
     </article>
   );
+}
+
+/** Where a pop went, or why there was none, in words; anything else (an error) as it came. */
+const POP_DETAILS = new Set(['sidepanel', 'notification', 'badge', 'window', 'tab', 'do-not-disturb', 'direction', 'no-url']);
+function popDetail(detail: string, t: (key: string) => string): string {
+  return POP_DETAILS.has(detail) ? t(`pop_detail_${detail.replace(/-/g, '_')}`) : detail;
 }
