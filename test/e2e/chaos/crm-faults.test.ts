@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDemoCrm, type DemoCrm } from '../../sim/demo-crm';
 import type { CallCard, ViewState } from '../../../utils/view-state';
 import { launchWithExtension, waitFor, type ExtensionBrowser } from '../harness/launch';
@@ -45,6 +45,9 @@ describe('CRM faults (Chromium)', () => {
   const play = (list: string[], holdMs = 300) => list.forEach((n) => peers.sim.play(call(`f${n}`, n, holdMs), { speed: 1 }));
   const delivered = (list: string[], since: number) => waitFor(`${list.length} post-call records delivered`, () => list.every((n) => countBy(peers.crm, 'postcall', 'n', since).get(n)) || undefined, 120_000);
 
+  /** Every case starts from a well-behaved CRM, whatever the previous case left behind. */
+  beforeEach(() => peers.crm.setMode({ slow: 0, fail: null, hang: false, redirect: null, slowBody: 0, reply: null, paths: null, down: false }));
+
   beforeAll(async () => {
     peers = await startPeers();
     other = await startDemoCrm();
@@ -77,8 +80,10 @@ describe('CRM faults (Chromium)', () => {
     await peers.crm.setMode({ fail: { status: 500 }, paths: ['/postcall'] });
     const list = numbers(CALLS);
     play(list);
-    // One refused attempt per record (the outbox holds back the whole origin after a failure, so they come one by one).
-    await waitFor('500s for the records', () => [...countBy(peers.crm, 'postcall').entries()].filter(([n]) => list.includes(n)).length === CALLS || undefined, 60_000);
+    // After a failure the outbox holds back the whole origin and probes it with its oldest record
+    // only, one probe per backoff window: three refused probes.
+    const refused = () => [...countBy(peers.crm, 'postcall').entries()].filter(([n]) => list.includes(n)).reduce((sum, [, c]) => sum + c, 0);
+    await waitFor('three refused probes', () => refused() >= 3 || undefined, 60_000);
     await peers.crm.setMode({ fail: { status: 429, retryAfter: '2' } });
     const t429 = Date.now();
     await waitFor('a 429 answer', () => peers.crm.log().requests.some((r) => r.kind === 'postcall' && r.at >= t429) || undefined, 60_000);
