@@ -48,6 +48,9 @@ export function createConnection(o: ConnectionOptions) {
     retryTimer = undefined;
     if (!running) return;
     report({ state: attempt === 0 ? 'connecting' : 'reconnecting', lastError: health.lastError });
+    // Silence counts from this attempt: a wake-up (poke) right after it must not take the link
+    // that is still opening for a half-open one, and an attempt that hangs is caught like silence.
+    lastFrameAt = o.now();
     const current: Link = o.open({
       opened() {
         if (link !== current) return;
