@@ -135,6 +135,12 @@ describe.each<BrowserKind>(['chromium', 'firefox'])('side panel in %s', (kind) =
       const states = await panel.$$eval('[data-testid=history-postcall]', (els) => els.map((e) => e.getAttribute('data-postcall')));
       return states.length === 2 && states.every((s) => s === 'delivered') ? true : undefined;
     });
+    const shot = await openExtensionTab(ext, '/sidepanel.html');
+    await shot.setViewport({ width: 400, height: 900 });
+    await shot.waitForSelector('[data-testid=history-postcall][data-postcall=delivered]');
+    await shot.$eval('#history-heading', (h) => h.scrollIntoView());
+    await screenshot(shot, `sidepanel-history-${kind}`);
+    await shot.close();
     // Searching by number finds one call.
     await panel.type('[data-testid=history-search]', '5551234');
     await waitFor('the search to filter', async () => ((await panel.$$('[data-testid=history-row]')).length === 1 ? true : undefined));
