@@ -1,7 +1,7 @@
 import { registerHandlers } from '@/utils/adapters/messaging';
 import { openInTab, openPanel } from '@/utils/adapters/pop-target';
 import { handlers } from './handlers';
-import { callIdOf } from './notifications';
+import { callIdOf, OPEN_BUTTON } from './notifications';
 import { OUTBOX_ALARM, WATCHDOG_ALARM } from './alarms';
 import { worker } from './worker';
 
@@ -37,7 +37,7 @@ export default defineBackground(() => {
     if (id !== browser.windows.WINDOW_ID_NONE) focusedWindow = id;
   });
 
-  browser.notifications.onClicked.addListener((id) => {
+  const openCallFromNotification = (id: string) => {
     const callId = callIdOf(id);
     if (!callId) return;
     const panel = openPanel(focusedWindow);
@@ -49,6 +49,11 @@ export default defineBackground(() => {
       const card = w.view.current().calls.find((c) => c.call.id === callId);
       if (card?.pop.url) await openInTab(card.pop.url, w.settings.behaviour.reuseTab, true);
     })();
+  };
+  browser.notifications.onClicked.addListener(openCallFromNotification);
+  browser.notifications.onButtonClicked?.addListener((id, button) => {
+    if (button === OPEN_BUTTON) openCallFromNotification(id);
+    else void browser.notifications.clear(id);
   });
   browser.commands.onCommand.addListener((command) => {
     if (command === 'open-panel') void openPanel(focusedWindow);

@@ -9,6 +9,9 @@ const PREFIX = 'call:';
 export const notificationId = (callId: string) => `${PREFIX}${callId}`;
 export const callIdOf = (notificationId: string) => (notificationId.startsWith(PREFIX) ? notificationId.slice(PREFIX.length) : undefined);
 
+/** Notification button indexes (Chrome): open the caller's page, or just close the notification. */
+export const OPEN_BUTTON = 0;
+
 /** Shows (or updates) the incoming-call notification; its click opens the pop-up. */
 export async function notifyCall(call: Call, _activity: CallActivity | undefined): Promise<void> {
   // Caller IDs are anyone's to set: cleaned as on every screen (no line breaks, no bidi overrides).
@@ -23,7 +26,10 @@ export async function notifyCall(call: Call, _activity: CallActivity | undefined
     contextMessage: browser.i18n.getMessage('notificationClickToOpen'),
     // Firefox rejects the whole notification over an option it does not know (silent,
     // requireInteraction: "Unexpected properties"), so Chrome-only options go to Chrome only.
-    ...(import.meta.env.FIREFOX ? {} : { silent: true }),
+    // Firefox has no notification buttons either: there a click on the notification opens it.
+    ...(import.meta.env.FIREFOX
+      ? {}
+      : { silent: true, buttons: [{ title: browser.i18n.getMessage('notificationOpen') }, { title: browser.i18n.getMessage('notificationDismiss') }] }),
   });
 }
 

@@ -170,15 +170,13 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
     if (settings.cti.postCallUrl) {
       const cdr = buildCdr(call);
       const expanded = expandTemplate(settings.cti.postCallUrl, cdrVariables(call, cdr, settings.numbers.homeCountry), { known: CDR_NAMES });
-      const record: LookupRecord = { point: 'postcall', url: '', outcome: 'refused', ms: 0 };
       if (expanded.ok) {
         key = cdrKey(call);
         await deps.queuePostCall(key, expanded.url);
-        Object.assign(record, { url: redactUrl(expanded.url), outcome: 'ok' });
       } else {
-        Object.assign(record, { url: redactUrl(settings.cti.postCallUrl), detail: expanded.reason });
+        // Its delivery shows in the history; only a refusal belongs on the card.
+        activityOf(callId).lookups.push({ point: 'postcall', url: redactUrl(settings.cti.postCallUrl), outcome: 'refused', ms: 0, detail: expanded.reason });
       }
-      activityOf(callId).lookups.push(record);
     }
     deps.onEnded(call, key);
     book = forgetCall(book, callId);
@@ -213,6 +211,8 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
     if (result.book === book) return;
     book = result.book;
     await save();
+    // The card shows the new state at once, even while the call's own work (lookup, pop) waits.
+    deps.onChange(event.callId);
     for (const step of result.steps) void react(step);
   }
 
