@@ -80,7 +80,7 @@ describe.each<[BrowserKind, Transport]>([
         postCallUrl: `${peers.crm.url}/postcall?src=%%src%%&disposition=%%disposition%%`,
       },
     }));
-    await waitFor(`the ${transport} connection`, connected(peers, transport), 20_000);
+    await waitFor(`the ${transport} connection`, connected(peers, transport), 40_000);
   });
   afterAll(async () => {
     await ext?.close();
