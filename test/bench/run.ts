@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { OUT_DIR } from '../e2e/harness/paths';
 import type { BenchRow } from './measure';
 
@@ -31,6 +31,7 @@ if (unknown.length) {
 const rows: BenchRow[] = [];
 const timings: Record<string, number> = {};
 const started = Date.now();
+const loadBefore = loadavg()[0] ?? 0;
 for (const name of wanted.length ? wanted : Object.keys(MODULES)) {
   const t = Date.now();
   process.stderr.write(`bench ${name}… `);
@@ -57,8 +58,9 @@ for (const cells of table.slice(1)) console.log(line(cells));
 console.log('\nnotes (frames/s rows: the p95 column is the slow tail, i.e. the 5th percentile):');
 for (const r of rows) if (r.note) console.log(`- ${r.name}: ${r.note}`);
 const total = Math.round((Date.now() - started) / 1000);
-console.log(`\n${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}; took ${total} s (${Object.entries(timings).map(([k, v]) => `${k} ${v} s`).join(', ')})`);
+const load = `load average ${loadBefore.toFixed(1)} before, ${(loadavg()[0] ?? 0).toFixed(1)} after`;
+console.log(`\n${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, ${load}; took ${total} s (${Object.entries(timings).map(([k, v]) => `${k} ${v} s`).join(', ')})`);
 mkdirSync(OUT_DIR, { recursive: true });
-writeFileSync(`${OUT_DIR}/bench.json`, JSON.stringify({ at: new Date().toISOString(), seconds: total, timings, rows }, null, 2));
+writeFileSync(`${OUT_DIR}/bench.json`, JSON.stringify({ at: new Date().toISOString(), seconds: total, load, timings, rows }, null, 2));
 // Browsers and servers are closed by each module; nothing should keep the process alive.
 process.exit(0);
