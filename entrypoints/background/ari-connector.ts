@@ -94,13 +94,31 @@ export function createAriConnector(settings: Settings, deps: ConnectorDeps): Con
     return post(channel, ariControlRequests(channel, actions));
   }
 
+  /**
+   * Calls parked in our Stasis app that nobody in this worker life is handling: their lookup and
+   * deadline died with a stopped worker, and Asterisk has no timeout of its own in `Stasis()`.
+   * They continue unchanged now.
+   */
+  function continueOrphans(channels: unknown[]) {
+    const held = new Set([...deadlines.keys()].map((callId) => translator.controlChannel(callId)));
+    for (const raw of channels) {
+      const ch = raw as { id?: unknown; dialplan?: { app_name?: unknown; app_data?: unknown } };
+      if (typeof ch.id !== 'string' || ch.dialplan?.app_name !== 'Stasis' || String(ch.dialplan.app_data ?? '').split(',')[0] !== app) continue;
+      if (released.has(ch.id) || held.has(ch.id)) continue;
+      released.add(ch.id);
+      void post(ch.id, ariControlRequests(ch.id, { set: {}, route: null, break: false }));
+    }
+  }
+
   return {
     open: (sink) => openWebSocket(ariEventsUrl(c.url, app, c.secret), sink, WebSocket as unknown as WebSocketCtor),
     async onOpen() {
       try {
         const response = await fetch(keyed(ariChannelsUrl(c.url)), { credentials: 'omit', cache: 'no-store' });
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        emit(translator.reconcile((await response.json()) as unknown[]));
+        const channels = (await response.json()) as unknown[];
+        emit(translator.reconcile(channels));
+        if (c.control) continueOrphans(channels);
       } catch (error) {
         last = `could not re-read the current channels after connecting (${(error as Error).message}); calls that started meanwhile show up with their next event`;
       }
