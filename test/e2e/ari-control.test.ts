@@ -148,6 +148,31 @@ describe.each<BrowserKind>(['chromium', 'firefox'])('ARI control mode in %s', (k
     }
   });
 
+  // Chromium only: stopping Firefox's event page needs the browser's system scope (all-day.test.ts
+  // does it); the code path after the restart is the same.
+  it.runIf(kind === 'chromium')('a call left parked when the browser stopped the background continues once a new worker connects', async () => {
+    await peers.crm.setMode({ hang: true, paths: ['/cti/lookup'] });
+    try {
+      const from = play(inbound('control-orphan', '+15551234567'));
+      await waitFor('the call to be parked in Stasis', () => peers.ari.parkedChannels().length === 1 || undefined, 5000);
+      const page = await ext.extensionPage();
+      const cdp = await page.createCDPSession();
+      await cdp.send('ServiceWorker.enable');
+      await cdp.send('ServiceWorker.stopAllWorkers');
+      await cdp.detach();
+      await waitFor('the stopped worker to drop its socket', () => !stasisApp() || undefined, 5000);
+      expect(requestsSince(from)).toEqual([]);
+      // Any extension event starts a new worker (in real life the 30-s watchdog alarm does).
+      await page.evaluate(() => (globalThis as unknown as { chrome: { runtime: { sendMessage(m: object): Promise<unknown> } } }).chrome.runtime.sendMessage({ wake: true }).catch(() => undefined));
+      const cont = await waitFor('the continue from the new worker', continued(from), 10_000);
+      expect(cont.query).toEqual({});
+      expect(cont.status).toBe(204);
+      expect(cont.at - from).toBeLessThan(EMULATOR_DEADLINE_MS);
+    } finally {
+      await peers.crm.setMode({ hang: false, paths: null });
+    }
+  });
+
   it('with a read-only ARI user: the reply is shown, the PBX refuses to apply it (403) and says so, and the call still goes on', async () => {
     await configure(settings('viewer:secret', lookup()), true);
     const from = play(inbound('control-readonly', '+15551234567'));
