@@ -4,8 +4,8 @@ import { percentiles, ringingCall, sleep, startBenchPeers, type BenchPeers } fro
 import type { BenchRow } from './measure';
 
 const CALLS = Number(process.env.CTIPOP_BENCH_CALLS ?? 200);
-const DEADLINE_CALLS = Number(process.env.CTIPOP_BENCH_DEADLINE_CALLS ?? 50);
-const WARMUP = 10;
+const DEADLINE_CALLS = Number(process.env.CTIPOP_BENCH_DEADLINE_CALLS ?? 30);
+const WARMUP = 5;
 const LOOKUP_MS = 100;
 const TIMEOUT_MS = 300;
 /** Pause after each pop before the next call rings; calls overlap (each lasts 600 ms), as on a busy line. */
