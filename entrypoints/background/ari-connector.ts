@@ -3,7 +3,7 @@ import { ariChannelsUrl, ariEventsUrl, createAriTranslator } from '@/utils/conne
 import { openWebSocket, type WebSocketCtor } from '@/utils/connectors/ws-link';
 import type { ReplyActions } from '@/utils/engine/cti-engine';
 import type { Settings } from '@/utils/settings/schema';
-import type { Connector, ConnectorDeps } from './connector';
+import { resumeSaver, type Connector, type ConnectorDeps } from './connector';
 
 /** A call held in Stasis continues by itself after this, whatever the lookups are doing. */
 const STASIS_GRACE_MS = 1000;
@@ -46,10 +46,10 @@ export function createAriConnector(settings: Settings, deps: ConnectorDeps): Con
   const released = new Set<string>();
   const deadlines = new Map<string, ReturnType<typeof setTimeout>>();
 
+  const saveResume = resumeSaver(deps.saveResume);
   const emit = (events: ReturnType<typeof translator.handle>) => {
     if (!events.length) return;
-    deps.emit(events);
-    deps.saveResume(translator.snapshot());
+    saveResume(deps.emit(events), translator.snapshot());
     if (c.control) for (const e of events) if (e.type === 'offered') holdDeadline(e.callId);
   };
 

@@ -23,12 +23,29 @@ export interface Connector {
 }
 
 export interface ConnectorDeps {
-  emit: (events: CallEvent[]) => void;
+  /** Hands events to the engine; the promise (if any) resolves once the engine has stored what they did. */
+  emit: (events: CallEvent[]) => void | Promise<unknown>;
   activeCallIds: () => string[];
   /** Where the connector stores what it needs after a worker restart (resume point, ARI legs). */
   saveResume: (state: unknown) => void;
   resume: unknown;
   now: () => number;
+}
+
+/**
+ * Saves resume points in order, each only after the engine stored the events before it: a worker
+ * stopped in between gets those events again on resume (harmless, events are idempotent) instead
+ * of skipping them, which would leave a call open forever and without its post-call record.
+ */
+export function resumeSaver(save: (state: unknown) => void) {
+  let last: Promise<unknown> = Promise.resolve();
+  return (stored: void | Promise<unknown>, state: unknown) => {
+    // A failed store skips its own resume point only: the engine stores the whole book each time,
+    // so the next stored event carries this one's effect too.
+    last = Promise.allSettled([last, stored]).then(([, own]) => {
+      if (own.status === 'fulfilled') save(state);
+    });
+  };
 }
 
 /** Builds the connector the settings ask for; the connection manager owns its links. */
@@ -41,14 +58,13 @@ export function createConnector(settings: Settings, deps: ConnectorDeps): Connec
   let nonce = 0;
   const pending = new Map<string, (r: { ok: boolean; reason?: string }) => void>();
   let link: Link | undefined;
+  const saveResume = resumeSaver(deps.saveResume);
   const onFrame = (raw: string, id?: string) => {
     const out = session.handle(raw, id);
     if (out.problem) last = out.problem;
     if (out.controlResult) pending.get(out.controlResult.ref)?.(out.controlResult);
-    if (out.events.length) {
-      deps.emit(out.events);
-      deps.saveResume(session.state());
-    } else if (out.hello) deps.saveResume(session.state());
+    if (out.events.length) saveResume(deps.emit(out.events), session.state());
+    else if (out.hello) saveResume(Promise.resolve(), session.state());
   };
   const ws = c.kind === 'json-ws';
   return {
