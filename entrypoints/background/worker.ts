@@ -88,7 +88,7 @@ async function start(): Promise<Worker> {
         return;
       }
       const connector = createConnector(s, {
-        emit: (events) => events.forEach((e) => void engine.handle(e)),
+        emit: (events) => Promise.all(events.map((e) => engine.handle(e))),
         activeCallIds: () => Object.values(engine.book().calls).filter((c) => c.state !== 'ended').map((c) => c.id),
         saveResume: (state) => {
           resume = state;
