@@ -57,6 +57,8 @@ interface SessionResult {
   postCallsDuplicated: string[];
   outages: Outage[];
   newWorkers?: number;
+  /** Why the session stopped early, if it did (its outages so far are kept). */
+  error?: string;
 }
 
 const results: SessionResult[] = [];
@@ -178,6 +180,16 @@ async function configureFirefox(browser: Browser, settings: object) {
 
 /** Places calls and makes outages for SESSION_MS, then lets the calls finish and counts pops and records per caller. */
 async function runSession(browser: BrowserKind, transport: Transport, peers: Peers & { ari: AriEmulator }, stopWorker: () => Promise<void>): Promise<SessionResult> {
+  const outages: Outage[] = [];
+  try {
+    return await placeCalls(browser, transport, peers, stopWorker, outages);
+  } catch (error) {
+    results.push({ browser, transport, minutes: 0, calls: 0, pops: 0, missed: [], duplicates: [], postCallsMissing: [], postCallsDuplicated: [], outages, error: (error as Error).message });
+    throw error;
+  }
+}
+
+async function placeCalls(browser: BrowserKind, transport: Transport, peers: Peers & { ari: AriEmulator }, stopWorker: () => Promise<void>, outages: Outage[]): Promise<SessionResult> {
   const isConnected = () => (transport === 'ari' ? peers.ari.state().clients.some((c) => !c.replaced) : peers.sim.state().ws > 0);
   /** Event sockets accepted so far: a reconnect is one more. */
   const connects = () => (transport === 'ari' ? peers.ari.state().connects : peers.sim.state().connectCount);
@@ -185,7 +197,6 @@ async function runSession(browser: BrowserKind, transport: Transport, peers: Pee
   const firstInstance = peers.sim.state().lastClients.at(-1)?.instance;
   const start = Date.now();
   const placed: string[] = [];
-  const outages: Outage[] = [];
   let nextCall = start;
   let nextOutage = start + between(...OUTAGE_EVERY_MS);
   let kind: OutageKind = 'stream-kill';
@@ -215,7 +226,10 @@ async function runSession(browser: BrowserKind, transport: Transport, peers: Pee
         back = Date.now();
         await stopWorker();
       }
-      await waitFor(`${browser} to reconnect after a ${kind}`, () => connects() > before || undefined, 90_000);
+      await waitFor(`${browser} to reconnect after a ${kind}`, () => connects() > before || undefined, 90_000).catch((error: Error) => {
+        // Say whether the old link was still up (the stop did nothing) or the background never came back.
+        throw new Error(`${error.message} (${outages.length} outages before; the link is ${isConnected() ? 'still up' : 'down'}; ${placed.length} calls placed)`);
+      });
       outages.push({ kind, at, downMs, reconnectMs: Date.now() - back });
       kind = kind === 'stream-kill' ? 'worker-stop' : 'stream-kill';
       nextOutage = Date.now() + between(...OUTAGE_EVERY_MS);
