@@ -59,7 +59,8 @@ export async function run(): Promise<BenchRow[]> {
     for (let sent = 0; sent < CALLS; ) {
       const frames: string[] = [];
       for (let k = 0; k < BATCH; k++) frames.push(...callFrames(sent++));
-      p.sim.inject(frames, 'ws');
+      // A batch sent while the stream is down would be lost; wait for the worker to be connected.
+      while (p.sim.inject(frames, 'ws') === 0) await waitFor('the worker to reconnect', () => p.sim.state().ws > 0 || undefined, 60_000);
       await waitFor(`post-call records to keep up (${sent} calls sent)`, () => delivered(p) >= sent - WINDOW || undefined, 120_000);
       if (sent === CALLS / 2 || sent === CALLS) {
         await waitFor(`all ${sent} post-call records`, () => delivered(p) >= sent || undefined, 120_000);
@@ -70,6 +71,7 @@ export async function run(): Promise<BenchRow[]> {
     const counts = p.crm.log().postcallCounts;
     const duplicates = Object.values(counts).filter((n) => n > 1).length;
     // Records for calls this bench never placed: another test's simulator reaching this browser (machine-wide policy).
+    const reconnects = p.sim.state().connectCount - 1;
     const strangers = p.crm.log().requests.filter((r) => r.kind === 'postcall' && !/^\+49307\d{6}$/.test(r.params.n ?? '')).length;
     const [empty, half, full] = samples;
     if (!empty || !half || !full) throw new Error('memory bench: missing samples');
@@ -78,7 +80,7 @@ export async function run(): Promise<BenchRow[]> {
     return [
       row('memory: Chromium worker heap, no calls', empty.mb, 'after forced GC (CDP HeapProfiler.collectGarbage, Runtime.getHeapUsage)'),
       row(`memory: after ${CALLS / 2} calls`, half.mb, `${Math.round(half.calls / half.s)} calls/s end to end`),
-      row(`memory: after ${CALLS} calls`, full.mb, `target ≤ 15 MB and flat; growth since ${CALLS / 2}: ${mb(full.mb - half.mb)} MB; ${Object.keys(counts).length} post-call records, ${duplicates} keys sent twice${strangers ? `, ${strangers} for calls not placed by the bench` : ''}`),
+      row(`memory: after ${CALLS} calls`, full.mb, `target ≤ 15 MB and flat; growth since ${CALLS / 2}: ${mb(full.mb - half.mb)} MB; ${Object.keys(counts).length} post-call records, ${duplicates} keys sent twice${strangers ? `, ${strangers} for calls not placed by the bench` : ''}; ${reconnects} reconnects`),
     ];
   } finally {
     await ext.close();
