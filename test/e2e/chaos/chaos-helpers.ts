@@ -68,7 +68,7 @@ export function tally(crm: DemoCrm, numbers: string[], kind: 'pop' | 'postcall',
   };
 }
 
-/** Appends one case's counts to test/e2e/out/chaos.json (read by docs/chaos.md) and prints them. */
+/** Appends one case's counts to test/e2e/out/chaos.json (summarised in README's chaos section) and prints them. */
 export function report(name: string, counts: Record<string, unknown>): void {
   mkdirSync(OUT_DIR, { recursive: true });
   const file = `${OUT_DIR}/chaos.json`;
