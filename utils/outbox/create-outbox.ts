@@ -121,7 +121,10 @@ export function createOutbox(opts: OutboxOptions) {
       };
     }
     const t = now();
-    const record: OutboxRecord = { key, url, status: 'pending', createdAt: t, attempts: 0, nextAttemptAt: t };
+    // A new record for an origin in backoff (or under Retry-After) waits with the others.
+    const origin = originOf(url);
+    const held = records.reduce((at, r) => (r.status === 'pending' && r.attempts > 0 && originOf(r.url) === origin ? Math.max(at, r.nextAttemptAt) : at), t);
+    const record: OutboxRecord = { key, url, status: 'pending', createdAt: t, attempts: 0, nextAttemptAt: held };
     records.push(record);
     const saved = await persist(() => {
       records = records.filter((r) => r !== record);
