@@ -173,6 +173,26 @@ describe('retries', () => {
     expect((times[1] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(990);
   });
 
+  it('makes a record enqueued during Retry-After wait too, instead of sending it at once', async () => {
+    const store = createMemoryOutboxStore();
+    const times: number[] = [];
+    const server = await serve((_req, res) => {
+      times.push(Date.now());
+      if (times.length === 1) {
+        res.writeHead(429, { 'retry-after': '1' });
+        return void res.end();
+      }
+      res.end();
+    });
+    const { box } = await outbox({ store, baseDelayMs: 5 });
+    await box.enqueue({ key: 'k1', url: `${server.origin}/cdr?n=1` });
+    await waitFor(() => store.saved()[0]?.httpStatus === 429);
+    await box.enqueue({ key: 'k2', url: `${server.origin}/cdr?n=2` });
+    await waitFor(() => box.statusOf('k1') === 'delivered' && box.statusOf('k2') === 'delivered', 3000);
+    expect(times).toHaveLength(3);
+    expect(Math.min(times[1]!, times[2]!) - times[0]!).toBeGreaterThanOrEqual(990);
+  });
+
   it('retries a request that gets no answer within the timeout', async () => {
     const store = createMemoryOutboxStore();
     const server = await serve((req, res) => {
