@@ -13,8 +13,10 @@ export interface ExtensionBrowser {
   origin: string;
   /** An extension page to run `browser.*`/`chrome.*` calls in (the options page). */
   extensionPage(): Promise<Page>;
-  /** Writes user settings the way the options page stores them, and waits for the worker to take them. */
+  /** Writes user settings the way the options page stores them. */
   configure(settings: Record<string, unknown>): Promise<void>;
+  /** One `storage.local` value of the extension, as stored. */
+  stored(key: string): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -22,7 +24,12 @@ export interface ExtensionBrowser {
  * Starts a real browser with the built extension in a fresh profile. Chromium loads it unpacked
  * from the command line; Firefox installs it as a temporary add-on over WebDriver BiDi.
  */
-export async function launchWithExtension(kind: BrowserKind, opts: { profile?: string } = {}): Promise<ExtensionBrowser> {
+/**
+ * `profile` reuses a profile that outlives the browser (it is then not deleted). `keepStorage`
+ * matters for Firefox only: a temporary add-on is uninstalled at shutdown and its storage with it;
+ * these prefs keep storage and UUID, as an installed add-on's are kept across restarts.
+ */
+export async function launchWithExtension(kind: BrowserKind, opts: { profile?: string; keepStorage?: boolean } = {}): Promise<ExtensionBrowser> {
   const dir = kind === 'chromium' ? CHROME_DIR : FIREFOX_DIR;
   if (!existsSync(`${dir}/manifest.json`)) throw new Error(`${dir} is missing: run "npm run build" first`);
   const profile = opts.profile ?? mkdtempSync(join(tmpdir(), `ctipop-${kind}-`));
@@ -50,6 +57,7 @@ export async function launchWithExtension(kind: BrowserKind, opts: { profile?: s
         // The options tab opened on install must not be blocked by the first-run pages.
         'browser.startup.homepage_override.mstone': 'ignore',
         'datareporting.policy.dataSubmissionEnabled': false,
+        ...(opts.keepStorage && { 'extensions.webextensions.keepStorageOnUninstall': true, 'extensions.webextensions.keepUuidOnUninstall': true }),
       },
     });
     await browser.installExtension(dir);
@@ -89,6 +97,14 @@ export async function launchWithExtension(kind: BrowserKind, opts: { profile?: s
         const g = globalThis as unknown as { browser?: Api; chrome: Api };
         await (g.browser ?? g.chrome).storage.local.set({ settings: s, settingsVersion: 1 });
       }, settings);
+    },
+    async stored(key) {
+      const page = await extensionPage();
+      return page.evaluate(async (k) => {
+        type Api = { storage: { local: { get(k: string): Promise<Record<string, unknown>> } } };
+        const g = globalThis as unknown as { browser?: Api; chrome: Api };
+        return (await (g.browser ?? g.chrome).storage.local.get(k))[k];
+      }, key);
     },
     async close() {
       await browser.close().catch(() => undefined);
