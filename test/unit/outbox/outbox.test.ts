@@ -27,6 +27,17 @@ async function outbox(overrides: Partial<OutboxOptions> & Pick<OutboxOptions, 's
 
 const statusIn = (records: OutboxRecord[], key: string) => records.find((r) => r.key === key)?.status;
 
+/** A CRM that answers its first request 429 with `Retry-After: 1`, then 200; `times` are its arrivals. */
+async function serveTooManyRequestsOnce() {
+  const times: number[] = [];
+  const server = await serve((_req, res) => {
+    times.push(Date.now());
+    if (times.length === 1) res.writeHead(429, { 'retry-after': '1' });
+    res.end();
+  });
+  return { server, times };
+}
+
 describe('persistence', () => {
   it('stores the record before the server sees the request', async () => {
     const store = createMemoryOutboxStore();
@@ -154,15 +165,7 @@ describe('retries', () => {
 
   it('waits as long as Retry-After asks after a 429', async () => {
     const store = createMemoryOutboxStore();
-    const times: number[] = [];
-    const server = await serve((_req, res) => {
-      times.push(Date.now());
-      if (times.length === 1) {
-        res.writeHead(429, { 'retry-after': '1' });
-        return void res.end();
-      }
-      res.end();
-    });
+    const { server, times } = await serveTooManyRequestsOnce();
     const { box } = await outbox({ store, baseDelayMs: 5 });
     await box.enqueue({ key: 'k1', url: `${server.origin}/cdr` });
     await waitFor(() => times.length === 1);
@@ -175,15 +178,7 @@ describe('retries', () => {
 
   it('makes a record enqueued during Retry-After wait too, instead of sending it at once', async () => {
     const store = createMemoryOutboxStore();
-    const times: number[] = [];
-    const server = await serve((_req, res) => {
-      times.push(Date.now());
-      if (times.length === 1) {
-        res.writeHead(429, { 'retry-after': '1' });
-        return void res.end();
-      }
-      res.end();
-    });
+    const { server, times } = await serveTooManyRequestsOnce();
     const { box } = await outbox({ store, baseDelayMs: 5 });
     await box.enqueue({ key: 'k1', url: `${server.origin}/cdr?n=1` });
     await waitFor(() => store.saved()[0]?.httpStatus === 429);
