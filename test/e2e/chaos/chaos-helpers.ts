@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { CrmRequest, DemoCrm } from '../../sim/demo-crm';
 import type { Peers } from '../harness/peers';
+import { ringingCall } from '../harness/bench-peers';
 import { OUT_DIR } from '../harness/paths';
 
 /** `CTIPOP_CHAOS=short` (what `npm test` runs): fewer repetitions, same cases. */
@@ -22,16 +23,7 @@ export function chaosSettings(p: Peers, overrides: { connection?: object; cti?: 
 }
 
 /** One inbound call from `number` ringing PJSIP/100 at once, hung up by the caller after `holdMs`. */
-export function call(id: string, number: string, holdMs: number, name = 'Chaos Caller') {
-  return {
-    name: id,
-    description: 'chaos',
-    calls: [{
-      id, from: { number, name }, to: { number: '+4930123400', name: '' }, accountcode: '',
-      steps: [{ at: 0, do: 'offer' as const }, { at: 0, do: 'ring' as const, endpoints: ['PJSIP/100'] }, { at: holdMs, do: 'hangup' as const, by: 'caller' as const, cause: 16 }],
-    }],
-  };
-}
+export const call = (id: string, number: string, holdMs: number, name = 'Chaos Caller') => ringingCall(id, number, holdMs, name);
 
 /** Requests of `kind` (received at or after `since`, epoch ms) per value of query parameter `param`. */
 export function countBy(crm: DemoCrm, kind: CrmRequest['kind'], param = 'n', since = 0): Map<string, number> {

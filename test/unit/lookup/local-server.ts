@@ -65,3 +65,16 @@ export async function waitFor(condition: () => boolean, ms = 3000): Promise<void
     await sleep(5);
   }
 }
+
+const started: LocalServer[] = [];
+
+/** A local server closed by the next `closeServers()` (call it in `afterEach`). */
+export async function serve(handler: Parameters<typeof startLocalServer>[0]): Promise<LocalServer> {
+  const server = await startLocalServer(handler);
+  started.push(server);
+  return server;
+}
+
+export async function closeServers(): Promise<void> {
+  await Promise.all(started.splice(0).map((s) => s.close()));
+}

@@ -1,15 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLookupRunner, type LookupResult, type LookupRunnerOptions } from '../../../utils/cti/lookup-runner';
-import { deadOrigin, sleep, startLocalServer, waitFor, type LocalServer } from './local-server';
+import { closeServers, deadOrigin, serve, sleep, waitFor } from './local-server';
 
-const servers: LocalServer[] = [];
-async function serve(handler: Parameters<typeof startLocalServer>[0]): Promise<LocalServer> {
-  const server = await startLocalServer(handler);
-  servers.push(server);
-  return server;
-}
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
+  await closeServers();
 });
 
 function runner(overrides: Partial<LookupRunnerOptions> = {}) {

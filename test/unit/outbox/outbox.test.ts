@@ -2,18 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createOutbox, type OutboxOptions } from '../../../utils/outbox/create-outbox';
 import { createMemoryOutboxStore } from '../../../utils/outbox/memory-outbox-store';
 import type { OutboxRecord } from '../../../utils/outbox/outbox-record';
-import { deadOrigin, sleep, startLocalServer, waitFor, type LocalServer } from '../lookup/local-server';
+import { closeServers, deadOrigin, serve, sleep, waitFor } from '../lookup/local-server';
 
-const servers: LocalServer[] = [];
 const stops: AbortController[] = [];
-async function serve(handler: Parameters<typeof startLocalServer>[0]): Promise<LocalServer> {
-  const server = await startLocalServer(handler);
-  servers.push(server);
-  return server;
-}
 afterEach(async () => {
   for (const stop of stops.splice(0)) stop.abort();
-  await Promise.all(servers.splice(0).map((s) => s.close()));
+  await closeServers();
 });
 
 /** An outbox with small delays; started, and stopped after the test. */
