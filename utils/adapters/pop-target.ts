@@ -1,20 +1,39 @@
 import { browser } from 'wxt/browser';
 import type { Settings } from '../settings/schema';
 
-const POP_TAB_KEY = 'popTab';
-const PANEL_KEY = 'panelSeen';
 /** The side panel reports itself every 10 s; older than this, it is taken as closed. */
 const PANEL_FRESH_MS = 25_000;
+
+/**
+ * A `storage.session` value also kept in memory: the pop path reads it on every call, storage
+ * only once per worker life (a restarted worker finds it there again). Writes go through.
+ */
+function sessionValue<T>(key: string) {
+  let cached: { value: T | undefined } | undefined;
+  return {
+    async get(): Promise<T | undefined> {
+      cached ??= { value: ((await browser.storage.session.get(key))[key] as T | null | undefined) ?? undefined };
+      return cached.value;
+    },
+    async set(value: T | undefined): Promise<void> {
+      cached = { value };
+      await browser.storage.session.set({ [key]: value ?? null });
+    },
+  };
+}
+
+const popTab = sessionValue<{ id: number; origin: string }>('popTab');
+const panelSeen = sessionValue<{ windowId: number | undefined; at: number }>('panelSeen');
 
 type SidePanelApi = { open(o: { windowId: number }): Promise<void> };
 const sidePanel = (): SidePanelApi | undefined => (globalThis as { chrome?: { sidePanel?: SidePanelApi } }).chrome?.sidePanel;
 
 export async function notePanel(open: boolean, windowId: number | undefined) {
-  await browser.storage.session.set({ [PANEL_KEY]: open ? { windowId, at: Date.now() } : null });
+  await panelSeen.set(open ? { windowId, at: Date.now() } : undefined);
 }
 
 async function panelIsOpen(): Promise<boolean> {
-  const seen = (await browser.storage.session.get(PANEL_KEY))[PANEL_KEY] as { at: number } | null | undefined;
+  const seen = await panelSeen.get();
   return !!seen && Date.now() - seen.at < PANEL_FRESH_MS;
 }
 
@@ -60,7 +79,7 @@ async function place(url: string, settings: Settings, notify: () => Promise<void
 /** Opens `url` in a tab, reusing the tab of an earlier pop with the same origin when asked. */
 export async function openInTab(url: string, reuse: boolean, focus: boolean): Promise<number | undefined> {
   if (reuse) {
-    const saved = (await browser.storage.session.get(POP_TAB_KEY))[POP_TAB_KEY] as { id: number; origin: string } | undefined;
+    const saved = await popTab.get();
     if (saved && saved.origin === new URL(url).origin) {
       try {
         const tab = await browser.tabs.update(saved.id, { url, active: focus });
@@ -72,7 +91,7 @@ export async function openInTab(url: string, reuse: boolean, focus: boolean): Pr
     }
   }
   const tab = await browser.tabs.create({ url, active: focus });
-  if (tab.id !== undefined) await browser.storage.session.set({ [POP_TAB_KEY]: { id: tab.id, origin: new URL(url).origin } });
+  if (tab.id !== undefined) await popTab.set({ id: tab.id, origin: new URL(url).origin });
   return tab.id;
 }
 
