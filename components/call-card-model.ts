@@ -1,5 +1,5 @@
 import type { Call } from '@/utils/calls/call';
-import { cleanValue } from '@/utils/cti/clean-value';
+import { cleanValue } from '@/utils/templates/clean-value';
 
 /** `75` → `1:15`, `3725` → `1:02:05`. */
 export function formatDuration(totalSeconds: number): string {

@@ -1,5 +1,5 @@
-import type { Direction } from './cti/variables';
-import type { ApplicationType } from './cti/variables';
+import type { Direction } from './templates/variables';
+import type { ApplicationType } from './templates/variables';
 import type { ViewState } from './view-state';
 
 /**

@@ -1,4 +1,4 @@
-import type { Variables } from '@/utils/cti/variables';
+import type { Variables } from '@/utils/templates/variables';
 
 /** The call every template preview is filled with: realistic, with characters that need encoding. */
 export const SAMPLE_CALL_VARIABLES: Variables = {

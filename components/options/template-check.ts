@@ -1,6 +1,6 @@
-import { expandTemplate } from '@/utils/cti/expand-template';
-import { lintTemplate, type LintIssue } from '@/utils/cti/lint-template';
-import { CALL_VARIABLES, CDR_VARIABLES } from '@/utils/cti/variables';
+import { expandTemplate } from '@/utils/templates/expand-template';
+import { lintTemplate, type LintIssue } from '@/utils/templates/lint-template';
+import { CALL_VARIABLES, CDR_VARIABLES } from '@/utils/templates/variables';
 import { SAMPLE_CALL_VARIABLES, SAMPLE_CDR_VARIABLES } from './sample-call';
 
 export interface TemplateCheck {

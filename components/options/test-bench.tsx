@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { MessageResult } from '@/utils/adapters/messaging';
-import { APPLICATION_TYPES, type ApplicationType, type Direction } from '@/utils/cti/variables';
+import { APPLICATION_TYPES, type ApplicationType, type Direction } from '@/utils/templates/variables';
 import type { TestBenchCall, TestBenchResult } from '@/utils/messages';
 import { useT } from '../i18n-context';
 import { ChangeList } from '../lookup-list';

@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 import type { Call } from '@/utils/calls/call';
-import { cleanValue } from '@/utils/cti/clean-value';
+import { cleanValue } from '@/utils/templates/clean-value';
 import type { CallActivity } from '@/utils/engine/cti-engine';
 
 const PREFIX = 'call:';

@@ -1,8 +1,8 @@
 import { browser } from 'wxt/browser';
 import { emptyBook, type CallBook } from '@/utils/calls/call-book';
 import { createConnection, type Connection } from '@/utils/connectors/connection';
-import { createLookupRunner, type LookupRunner } from '@/utils/cti/lookup-runner';
-import { redactUrl } from '@/utils/cti/redact-url';
+import { createLookupRunner, type LookupRunner } from '@/utils/lookup/lookup-runner';
+import { redactUrl } from '@/utils/templates/redact-url';
 import { createEngine, type CtiEngine } from '@/utils/engine/cti-engine';
 import type { Settings } from '@/utils/settings/schema';
 import type { ConnectionHealth } from '@/utils/view-state';

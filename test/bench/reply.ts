@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseReply } from '../../utils/cti/parse-reply';
+import { parseReply } from '../../utils/reply/parse-reply';
 import { sample, summarize, type BenchRow } from './measure';
 
 const LIMIT = 65_536;

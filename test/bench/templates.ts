@@ -1,5 +1,5 @@
-import { expandTemplate } from '../../utils/cti/expand-template';
-import { withNumberFormats } from '../../utils/cti/phone-formats';
+import { expandTemplate } from '../../utils/templates/expand-template';
+import { withNumberFormats } from '../../utils/templates/phone-formats';
 import { sample, summarize, type BenchRow } from './measure';
 
 const POPUP =

@@ -1,5 +1,5 @@
 import type { CallFrame } from '../../utils/connectors/json-protocol';
-import type { ApplicationType, Direction } from '../../utils/cti/variables';
+import type { ApplicationType, Direction } from '../../utils/templates/variables';
 import { buildLegCdr } from './leg-cdr';
 import type { Scenario, ScenarioCall, ScenarioStep } from './scenario';
 import { endpointNumber, simUser } from './sim-users';

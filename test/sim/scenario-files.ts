@@ -5,7 +5,8 @@ import { scenario, type Scenario } from './scenario';
 
 export const SCENARIO_DIR = fileURLToPath(new URL('./scenarios/', import.meta.url));
 
-export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
+import type { Result } from '../../utils/result';
+export type { Result };
 
 /** Names of the scenario files in test/sim/scenarios, sorted. */
 export function listScenarioNames(): string[] {

@@ -1,7 +1,8 @@
 import { browser } from 'wxt/browser';
 import type { Handlers, MessageMap, MessageName } from '../messages';
+import { describeError, type Result } from '../result';
 
-export type MessageResult<T> = { ok: true; value: T } | { ok: false; error: string };
+export type MessageResult<T> = Result<T>;
 
 /** What crosses `runtime.sendMessage`: the request, and the reply as a value (never a thrown error). */
 interface Envelope {
@@ -25,7 +26,7 @@ export async function send<K extends MessageName>(name: K, req: MessageMap[K]['r
     }
     return reply;
   } catch (cause) {
-    const message = cause instanceof Error ? cause.message : String(cause);
+    const message = describeError(cause);
     return { ok: false, error: `The background could not be reached for "${name}" (${message}). Reload the extension if this persists.` };
   }
 }
@@ -43,7 +44,7 @@ export function registerHandlers(handlers: Handlers, signal?: AbortSignal): void
     const handler = handlers[message.name as MessageName] as (req: unknown) => Promise<unknown>;
     handler(message.req).then(
       (value) => sendResponse({ ok: true, value }),
-      (cause: unknown) => sendResponse({ ok: false, error: cause instanceof Error ? cause.message : String(cause) }),
+      (cause: unknown) => sendResponse({ ok: false, error: describeError(cause) }),
     );
     return true;
   };

@@ -5,6 +5,7 @@ import { migrateSettings, SETTINGS_VERSION } from '../settings/migrate-settings'
 import { repairSettings } from '../settings/repair-settings';
 import { applyPatch, diffFromDefaults, type SettingsPatch } from '../settings/settings-diff';
 import { getPath, setPath } from '../settings/object-path';
+import { describeError, type Result } from '../result';
 
 /** storage.local keys; value and version are always written in one `set`. */
 const SETTINGS_KEY = 'settings';
@@ -39,7 +40,7 @@ export async function loadSettings(): Promise<LoadedSettings> {
   };
 }
 
-export type SaveResult = { ok: true; value: LoadedSettings } | { ok: false; error: string };
+export type SaveResult = Result<LoadedSettings>;
 
 /**
  * Lays `patch` over the user's stored values and stores what differs from the defaults. Fields
@@ -81,7 +82,7 @@ async function readPolicy(): Promise<{ value: unknown; problems: string[] }> {
   try {
     return { value: await browser.storage.managed.get(null), problems: [] };
   } catch (cause) {
-    const message = cause instanceof Error ? cause.message : String(cause);
+    const message = describeError(cause);
     if (/manifest not found/i.test(message)) return { value: {}, problems: [] };
     return { value: {}, problems: [`Administrator policy could not be read (${message}); it is not applied.`] };
   }

@@ -1,4 +1,4 @@
-import type { ApplicationType, Direction, Variables } from '../cti/variables';
+import type { ApplicationType, Direction, Variables } from '../templates/variables';
 
 /**
  * The one normalised event language every connector speaks. Connectors translate their frames

@@ -1,5 +1,5 @@
 import type { PbxCdr } from './call-event';
-import type { ApplicationType, Direction, Variables } from '../cti/variables';
+import type { ApplicationType, Direction, Variables } from '../templates/variables';
 
 export type CallState = 'offered' | 'ringing' | 'answered' | 'ended';
 

@@ -1,7 +1,7 @@
-import { expandTemplate } from '../cti/expand-template';
-import { withNumberFormats } from '../cti/phone-formats';
-import { redactUrl } from '../cti/redact-url';
-import { CALL_VARIABLES, CDR_VARIABLES } from '../cti/variables';
+import { expandTemplate } from '../templates/expand-template';
+import { withNumberFormats } from '../templates/phone-formats';
+import { redactUrl } from '../templates/redact-url';
+import { CALL_VARIABLES, CDR_VARIABLES } from '../templates/variables';
 
 /** Both catalogues: on the command line we cannot tell a pop-up template from a post-call one. */
 const KNOWN = [...new Set([...CALL_VARIABLES, ...CDR_VARIABLES])];

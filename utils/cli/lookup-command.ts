@@ -1,9 +1,9 @@
-import { expandTemplate } from '../cti/expand-template';
-import { createLookupRunner } from '../cti/lookup-runner';
-import { parseReply } from '../cti/parse-reply';
-import { withNumberFormats } from '../cti/phone-formats';
-import { redactUrl } from '../cti/redact-url';
-import { CALL_VARIABLES } from '../cti/variables';
+import { expandTemplate } from '../templates/expand-template';
+import { createLookupRunner } from '../lookup/lookup-runner';
+import { parseReply } from '../reply/parse-reply';
+import { withNumberFormats } from '../templates/phone-formats';
+import { redactUrl } from '../templates/redact-url';
+import { CALL_VARIABLES } from '../templates/variables';
 
 /** `ctipop lookup`: one real CTI request under the engine's rules, reported as one JSON object. */
 export async function lookupCommand(template: string, vars: Record<string, string>, opts: { timeoutMs: number; country: string }): Promise<{ output: string; exitCode: 0 | 1 }> {

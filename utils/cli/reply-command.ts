@@ -1,4 +1,4 @@
-import { parseReply } from '../cti/parse-reply';
+import { parseReply } from '../reply/parse-reply';
 
 /**
  * `ctipop reply`: parses a CTI XML reply as the extension would and prints the result as JSON

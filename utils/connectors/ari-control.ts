@@ -1,4 +1,4 @@
-import type { Reply, RouteType } from '../cti/reply-schema';
+import type { Reply, RouteType } from '../reply/reply-schema';
 
 /** One ARI REST call, as data: the connector sends it, tests compare it. */
 export interface AriRequest {

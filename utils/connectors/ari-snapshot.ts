@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { APPLICATION_TYPES } from '../cti/variables';
+import { APPLICATION_TYPES } from '../templates/variables';
 
 z.config({ jitless: true });
 

@@ -1,5 +1,5 @@
 import type { CallEvent } from '../calls/call-event';
-import type { ApplicationType, Direction, Variables } from '../cti/variables';
+import type { ApplicationType, Direction, Variables } from '../templates/variables';
 import { createChannelClassifier, isOutsideNumber, type ChannelKind, type EndpointOptions } from './ari-endpoints';
 import {
   ariAttendedTransferFrame, ariBlindTransferFrame, ariBridgeFrame, ariChannel, ariChannelFrame, ariDialFrame,

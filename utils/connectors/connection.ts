@@ -1,4 +1,4 @@
-import { fullJitter } from '../cti/backoff';
+import { fullJitter } from '../lookup/backoff';
 import type { ConnectionHealth } from '../view-state';
 import type { Link, OpenLink } from './link';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { APPLICATION_TYPES } from '../cti/variables';
+import { APPLICATION_TYPES } from '../templates/variables';
 
 /**
  * CTI Pop event stream protocol, version 1: the wire format a PBX panel or bridge speaks to the

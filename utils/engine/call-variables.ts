@@ -1,6 +1,6 @@
 import type { Call } from '../calls/call';
 import type { Cdr } from '../cdr/build-cdr';
-import { withNumberFormats } from '../cti/phone-formats';
+import { withNumberFormats } from '../templates/phone-formats';
 
 /** The variables a template sees for a call: the call's own, what the engine knows, number formats. */
 export function callVariables(call: Call, homeCountry: string): Record<string, string> {

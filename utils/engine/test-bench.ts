@@ -1,11 +1,11 @@
 import type { Call } from '../calls/call';
 import { buildCdr } from '../cdr/build-cdr';
-import { applyReply } from '../cti/apply-reply';
-import { expandTemplate } from '../cti/expand-template';
-import type { LookupResult } from '../cti/lookup-runner';
-import { parseReply } from '../cti/parse-reply';
-import { redactUrl } from '../cti/redact-url';
-import { CALL_VARIABLES, CDR_VARIABLES } from '../cti/variables';
+import { applyReply } from '../reply/apply-reply';
+import { expandTemplate } from '../templates/expand-template';
+import type { LookupResult } from '../lookup/lookup-runner';
+import { parseReply } from '../reply/parse-reply';
+import { redactUrl } from '../templates/redact-url';
+import { CALL_VARIABLES, CDR_VARIABLES } from '../templates/variables';
 import type { TestBenchCall, TestBenchResult, TestBenchStep } from '../messages';
 import type { Settings } from '../settings/schema';
 import { callVariables, cdrVariables } from './call-variables';

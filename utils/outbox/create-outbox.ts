@@ -1,5 +1,6 @@
-import { describeError, originOf } from './describe';
-import { fullJitter } from '../cti/backoff';
+import { describeError, type Result } from '../result';
+import { originOf } from './describe';
+import { fullJitter } from '../lookup/backoff';
 import { readStoredRecords, type OutboxRecord, type OutboxStore } from './outbox-record';
 import { outboxState, type OutboxState } from './outbox-state';
 import { sendRecord, type SendOutcome } from './send-record';
@@ -24,7 +25,6 @@ export interface OutboxOptions {
   onChange?: () => void;
 }
 
-export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /** A server may ask for a long pause, but a day is the most we hold a record back for it. */
 const MAX_RETRY_AFTER_MS = 24 * 3_600_000;

@@ -6,9 +6,3 @@ export function originOf(url: string): string {
     return url;
   }
 }
-
-/** Node's fetch reports "fetch failed" and hides the useful part (ECONNREFUSED …) in `cause`. */
-export function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
-}

@@ -1,4 +1,5 @@
-import { describeError, originOf } from './describe';
+import { describeError } from '../result';
+import { originOf } from './describe';
 import { parseRetryAfter } from './retry-after';
 
 export type SendOutcome =

@@ -1,4 +1,5 @@
 import { isPlainObject } from './object-path';
+import { describeError } from '../result';
 
 /** The shape version the current code writes. Bump it together with a new entry in SETTINGS_MIGRATIONS. */
 export const SETTINGS_VERSION = 1;
@@ -42,7 +43,7 @@ export function migrateSettings(
     try {
       value = step.migrate(structuredClone(value));
     } catch (cause) {
-      const message = cause instanceof Error ? cause.message : String(cause);
+      const message = describeError(cause);
       return { ok: false, error: `Updating the settings to version ${step.to} failed: ${message}`, value, version };
     }
     version = step.to;

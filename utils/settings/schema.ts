@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { APPLICATION_TYPES } from '../cti/variables';
+import { APPLICATION_TYPES } from '../templates/variables';
 
 // zod compiles validators with `new Function` unless told not to; MV3's CSP forbids that.
 z.config({ jitless: true });

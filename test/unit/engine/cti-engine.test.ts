@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyBook, type CallBook } from '@/utils/calls/call-book';
 import type { CallEvent } from '@/utils/calls/call-event';
-import type { LookupResult } from '@/utils/cti/lookup-runner';
+import type { LookupResult } from '@/utils/lookup/lookup-runner';
 import { createEngine, type ReplyActions } from '@/utils/engine/cti-engine';
 import { settingsSchema, type SettingsInput } from '@/utils/settings/schema';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fullJitter } from '../../../utils/cti/backoff';
+import { fullJitter } from '../../../utils/lookup/backoff';
 
 describe('fullJitter', () => {
   it('spreads the delay over [0, base·2^attempt)', () => {

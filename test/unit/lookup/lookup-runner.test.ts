@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLookupRunner, type LookupResult, type LookupRunnerOptions } from '../../../utils/cti/lookup-runner';
+import { createLookupRunner, type LookupResult, type LookupRunnerOptions } from '../../../utils/lookup/lookup-runner';
 import { closeServers, deadOrigin, serve, sleep, waitFor } from './local-server';
 
 afterEach(async () => {

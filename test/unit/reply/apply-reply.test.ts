@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { applyReply } from '../../../utils/cti/apply-reply';
-import { parseReply } from '../../../utils/cti/parse-reply';
-import type { Reply } from '../../../utils/cti/reply-schema';
+import { applyReply } from '../../../utils/reply/apply-reply';
+import { parseReply } from '../../../utils/reply/parse-reply';
+import type { Reply } from '../../../utils/reply/reply-schema';
 
 const reply = (partial: Partial<Reply>): Reply => ({ set: {}, route: null, break: false, ...partial });
 

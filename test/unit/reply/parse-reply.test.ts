@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_REPLY_BYTES, parseReply, type ReplyResult } from '../../../utils/cti/parse-reply';
-import { replySchema } from '../../../utils/cti/reply-schema';
+import { MAX_REPLY_BYTES, parseReply, type ReplyResult } from '../../../utils/reply/parse-reply';
+import { replySchema } from '../../../utils/reply/reply-schema';
 
 const ok = (result: ReplyResult) => {
   if (!result.ok) throw new Error(`expected ok, got: ${result.error}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readReplyText } from '../../../utils/cti/read-reply-text';
+import { readReplyText } from '../../../utils/reply/read-reply-text';
 
 const bytes = (...parts: (string | number[])[]) =>
   new Uint8Array(parts.flatMap((part) => (typeof part === 'string' ? [...new TextEncoder().encode(part)] : part)));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { cleanValue } from '../../../utils/cti/clean-value';
+import { cleanValue } from '../../../utils/templates/clean-value';
 
 describe('cleanValue', () => {
   it.each([

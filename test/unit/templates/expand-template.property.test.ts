@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { cleanValue } from '../../../utils/cti/clean-value';
-import { expandTemplate } from '../../../utils/cti/expand-template';
+import { cleanValue } from '../../../utils/templates/clean-value';
+import { expandTemplate } from '../../../utils/templates/expand-template';
 
 /** Any UTF-16 code unit, so lone surrogates, controls and bidi characters all turn up. */
 const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((n) => String.fromCharCode(n));

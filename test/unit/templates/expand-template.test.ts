@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { cleanValue } from '../../../utils/cti/clean-value';
-import { encodeValue, expandTemplate, scanTemplate } from '../../../utils/cti/expand-template';
-import { CDR_VARIABLES } from '../../../utils/cti/variables';
+import { cleanValue } from '../../../utils/templates/clean-value';
+import { encodeValue, expandTemplate, scanTemplate } from '../../../utils/templates/expand-template';
+import { CDR_VARIABLES } from '../../../utils/templates/variables';
 
 const fixture = <T>(name: string): T =>
   JSON.parse(readFileSync(new URL(`../../fixtures/templates/${name}`, import.meta.url), 'utf8')) as T;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { closestName, lintTemplate } from '../../../utils/cti/lint-template';
-import { CALL_VARIABLES } from '../../../utils/cti/variables';
+import { closestName, lintTemplate } from '../../../utils/templates/lint-template';
+import { CALL_VARIABLES } from '../../../utils/templates/variables';
 
 /** The issue list as [severity, marked text, message fragment] for readable expectations. */
 const lint = (template: string, kind: 'call' | 'cdr' = 'call') =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { numberFormats, withNumberFormats } from '../../../utils/cti/phone-formats';
+import { numberFormats, withNumberFormats } from '../../../utils/templates/phone-formats';
 
 interface PhoneFixture {
   cases: { country: string; input: string; expect: [string, string, string, string] }[];

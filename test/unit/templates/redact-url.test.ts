@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSecretName, redactUrl } from '../../../utils/cti/redact-url';
+import { isSecretName, redactUrl } from '../../../utils/templates/redact-url';
 
 describe('redactUrl', () => {
   it.each([

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { optionKey, sectionKey, settingKey } from '@/utils/i18n';
 import { SETTINGS_FIELDS, SETTINGS_SECTIONS, type SettingField } from '@/utils/settings/settings-fields';
-import { APPLICATION_TYPES } from '@/utils/cti/variables';
+import { APPLICATION_TYPES } from '@/utils/templates/variables';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const load = (lang: string) => JSON.parse(readFileSync(join(root, `public/_locales/${lang}/messages.json`), 'utf8')) as Record<string, { message: string }>;

@@ -1,4 +1,4 @@
-import { cleanValue } from './clean-value';
+import { cleanValue } from '../templates/clean-value';
 import { decodeReferences } from './xml-entities';
 import { routeSchema, SET_FIELDS, setSchema, type Reply, type ReplyIssue, type SetField } from './reply-schema';
 import { shown } from './scan-markup';

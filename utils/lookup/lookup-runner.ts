@@ -1,3 +1,4 @@
+import { describeError, type Result } from '../result';
 import { createCircuitBreaker } from './circuit-breaker';
 
 export type LookupOutcome = 'ok' | 'timeout' | 'http' | 'network' | 'invalid' | 'refused' | 'circuit-open';
@@ -154,10 +155,10 @@ export function createLookupRunner(opts: LookupRunnerOptions) {
       }
     } catch (error) {
       if (signal.aborted) return { outcome: 'timeout', error: 'aborted' };
-      return { outcome: 'network', error: `${url.href} could not be reached: ${describe(error)}` };
+      return { outcome: 'network', error: `${url.href} could not be reached: ${describeError(error)}` };
     }
 
-    function redirectTarget(from: URL, location: string, hop: number): { ok: true; value: URL } | { ok: false; error: string } {
+    function redirectTarget(from: URL, location: string, hop: number): Result<URL> {
       let next: URL;
       try {
         next = new URL(location, from);
@@ -189,7 +190,7 @@ export function createLookupRunner(opts: LookupRunnerOptions) {
       return Promise.resolve(done({ outcome: 'refused', error: `only http: and https: URLs are looked up, not ${url.protocol}` }));
     }
     const { signal } = options;
-    if (signal?.aborted) return Promise.resolve(done({ outcome: 'timeout', error: `cancelled: ${describe(signal.reason)}` }));
+    if (signal?.aborted) return Promise.resolve(done({ outcome: 'timeout', error: `cancelled: ${describeError(signal.reason)}` }));
 
     let request = inFlight.get(url.href);
     if (!request) {
@@ -204,7 +205,7 @@ export function createLookupRunner(opts: LookupRunnerOptions) {
 
     return new Promise<LookupResult>((resolve) => {
       const onAbort = () => {
-        finish({ outcome: 'timeout', error: `cancelled: ${describe(signal?.reason)}` });
+        finish({ outcome: 'timeout', error: `cancelled: ${describeError(signal?.reason)}` });
         leave(shared, waiter, 'cancelled');
       };
       const timer = setTimeout(() => {
@@ -240,7 +241,7 @@ async function readCapped(
   response: Response,
   maxBytes: number,
   signal: AbortSignal,
-): Promise<{ ok: true; value: Uint8Array } | { ok: false; error: string }> {
+): Promise<Result<Uint8Array>> {
   const tooLarge = { ok: false as const, error: `reply larger than ${maxBytes} bytes` };
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
@@ -284,9 +285,3 @@ function discard(response: Response): void {
   response.body?.cancel().catch(() => undefined);
 }
 
-/** Node's fetch reports "fetch failed" and hides the useful part (ECONNREFUSED …) in `cause`. */
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  return `${error.message}${cause}`;
-}

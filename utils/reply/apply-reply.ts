@@ -1,5 +1,5 @@
 import { SET_FIELDS, type Reply } from './reply-schema';
-import type { Variables } from './variables';
+import type { Variables } from '../templates/variables';
 
 export interface AppliedReply {
   /** The call's variables with the reply's values in (`record` as `yes`/`no`). */
