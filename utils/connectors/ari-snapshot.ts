@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { APPLICATION_TYPES } from '../templates/variables';
 
 z.config({ jitless: true });
@@ -12,7 +12,7 @@ export const trackedChannel = z.object({
   name: z.string(),
   kind: z.enum(['user', 'phone', 'trunk', 'local']),
   /** The channel that dialled this one (Dial caller, or the `;1` half of a Local pair). */
-  parent: z.string().optional(),
+  parent: z.optional(z.string()),
   /** The call's first channel as last resolved; kept so the chain survives a parent's hangup. */
   root: z.string(),
   /** The first dialplan position: on a trunk leg, the DID. */
@@ -24,10 +24,10 @@ export const trackedChannel = z.object({
   caller: partyId,
   connected: partyId,
   accountcode: z.string(),
-  rdnis: z.string().optional(),
+  rdnis: z.optional(z.string()),
   apps: z.array(application),
   /** Cause of the request that was not `soft`: who hung up, and why. */
-  hangupCause: z.number().optional(),
+  hangupCause: z.optional(z.number()),
 });
 
 /** A call that concerns the user, with what has been said about it so far (so nothing is said twice). */
@@ -40,27 +40,27 @@ export const trackedCall = z.object({
   userChannel: z.string(),
   /** The user's channels still up. */
   channels: z.array(z.string()),
-  direction: z.enum(['inbound', 'outbound', 'internal']).optional(),
+  direction: z.optional(z.enum(['inbound', 'outbound', 'internal'])),
   originated: z.boolean(),
   userDialled: z.boolean(),
   watched: z.boolean(),
   /** A watched call someone else answered: over for the user once their own phones stop. */
-  elsewhere: z.boolean().optional(),
+  elsewhere: z.optional(z.boolean()),
   offered: z.boolean(),
   ringing: z.boolean(),
   answered: z.boolean(),
   apps: z.array(z.string()),
   appList: z.array(application),
   vars: z.record(z.string(), z.string()),
-  control: z.string().optional(),
+  control: z.optional(z.string()),
 });
 
 export const ariSnapshot = z.object({
   v: z.literal(1),
-  channels: z.array(trackedChannel).max(100_000),
-  calls: z.array(trackedCall).max(10_000),
-  gone: z.array(z.string()).max(100_000),
-  usedRoots: z.array(z.string()).max(100_000),
+  channels: z.array(trackedChannel).check(z.maxLength(100_000)),
+  calls: z.array(trackedCall).check(z.maxLength(10_000)),
+  gone: z.array(z.string()).check(z.maxLength(100_000)),
+  usedRoots: z.array(z.string()).check(z.maxLength(100_000)),
 });
 
 export type TrackedChannel = z.infer<typeof trackedChannel>;
