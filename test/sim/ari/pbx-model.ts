@@ -247,6 +247,8 @@ export function createPbxModel(o: PbxOptions = {}) {
       c.accountcode = spec.accountcode;
       call.origin = c;
       out.push(f.channelEvent('ChannelCreated', at, c));
+      // Asterisk's dial API (AMI/ARI Originate) runs the first leg as `AppDial2` while it rings.
+      run(out, at, c, 'AppDial2', '(Outgoing Line)');
       setState(out, at, c, 'Ringing');
       device(out, at, spec.from.endpoint, 'RINGING');
       return out;
