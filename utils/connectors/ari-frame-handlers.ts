@@ -214,6 +214,10 @@ export function createFrameHandlers(x: FrameContext): Record<string, FrameHandle
       if (!p.success) return false;
       if (p.data.result !== 'Success') return true;
       const at = x.timeOf(p.data.timestamp);
+      // The target now talks to the transferee: its leg's row is keyed on the transferee from here on.
+      const target = p.data.transfer_target && graph.get(p.data.transfer_target.id);
+      const transferee = p.data.transferee && !graph.isGone(p.data.transferee.id) ? graph.upsert(p.data.transferee) : undefined;
+      if (target && transferee) target.dialledBy = { id: transferee.id, name: transferee.name, app: transferee.app, data: transferee.appData, exten: transferee.exten, context: transferee.context };
       transferredAway(p.data.transferer_first_leg.id, at);
       transferredAway(p.data.transferer_second_leg.id, at);
       return true;
