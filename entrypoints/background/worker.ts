@@ -12,6 +12,8 @@ import { loadWorkerSettings } from './settings';
 import { createViewPublisher, type ViewPublisher } from './view';
 import { clearNotification, notifyCall } from './notifications';
 import { showPop } from '@/utils/adapters/pop-target';
+import { preparePhoneMetadata } from '@/utils/templates/phone-metadata';
+import { usePackagedPhoneMetadata } from './phone';
 
 const BOOK_KEY = 'book';
 const RESUME_KEY = 'resume';
@@ -40,7 +42,10 @@ export function worker(): Promise<Worker> {
 }
 
 async function start(): Promise<Worker> {
+  usePackagedPhoneMetadata();
   const settings = await loadWorkerSettings();
+  // The home country's number plan, before the first call needs it.
+  void preparePhoneMetadata('', settings.current.numbers.homeCountry);
   const stored = await browser.storage.local.get([BOOK_KEY, RESUME_KEY]);
   const book = (stored[BOOK_KEY] as CallBook | undefined) ?? emptyBook();
   let resume: unknown = stored[RESUME_KEY];

@@ -11,7 +11,7 @@ import { CALL_VARIABLES, CDR_VARIABLES } from '../templates/variables';
 import type { Settings } from '../settings/schema';
 import type { PopState } from '../view-state';
 import { applicationRequests, popDecision, preCallRequests, type PlannedRequest } from './control-points';
-import { callVariables, cdrVariables } from './call-variables';
+import { callVariables, cdrVariables, prepareNumbers } from './call-variables';
 
 export interface ReplyActions {
   set: Record<string, string>;
@@ -75,9 +75,10 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
   const save = () => deps.saveBook(book);
 
   async function request(callId: string, planned: PlannedRequest): Promise<ReplyActions | undefined> {
+    const settings = deps.settings();
+    if (book.calls[callId]) await prepareNumbers(book.calls[callId], settings.numbers.homeCountry);
     const call = book.calls[callId];
     if (!call) return undefined;
-    const settings = deps.settings();
     const expanded = expandTemplate(planned.template, callVariables(call, settings.numbers.homeCountry), { known: CALL_NAMES });
     const record: LookupRecord = { point: planned.point, url: '', outcome: 'refused', ms: 0 };
     activityOf(callId).lookups.push(record);
@@ -142,9 +143,10 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
   }
 
   async function popCall(callId: string) {
+    const settings = deps.settings();
+    if (book.calls[callId]) await prepareNumbers(book.calls[callId], settings.numbers.homeCountry);
     const call = book.calls[callId];
     if (!call || call.state === 'ended') return;
-    const settings = deps.settings();
     const marked = markPopped(book, callId);
     if (!marked.first) return;
     const a = activityOf(callId);
@@ -163,9 +165,10 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
   }
 
   async function postCall(callId: string) {
+    const settings = deps.settings();
+    if (book.calls[callId]) await prepareNumbers(book.calls[callId], settings.numbers.homeCountry);
     const call = book.calls[callId];
     if (!call) return;
-    const settings = deps.settings();
     let key: string | undefined;
     if (settings.cti.postCallUrl) {
       const cdr = buildCdr(call);
