@@ -38,7 +38,7 @@ export async function launchWithExtension(kind: BrowserKind, opts: { profile?: s
   const profile = opts.profile ?? mkdtempSync(join(tmpdir(), `ctipop-${kind}-`));
   const ownProfile = !opts.profile;
   // The policy's launcher lives beside the profile (not inside: Firefox wants an empty profile folder).
-  const policyDir = opts.policy && mkdtempSync(join(tmpdir(), `ctipop-policy-${kind}-`));
+  const policyDir = opts.policy ? mkdtempSync(join(tmpdir(), `ctipop-policy-${kind}-`)) : undefined;
   const launcher = opts.policy && policyDir ? policyLauncher(kind, opts.policy, policyDir) : undefined;
   let browser: Browser;
   let origin: string;
