@@ -43,10 +43,10 @@ export function worker(): Promise<Worker> {
 
 async function start(): Promise<Worker> {
   usePackagedPhoneMetadata();
-  const settings = await loadWorkerSettings();
+  // Both reads at once: a woken worker reconnects as soon as it knows settings and resume point.
+  const [settings, stored] = await Promise.all([loadWorkerSettings(), browser.storage.local.get([BOOK_KEY, RESUME_KEY])]);
   // The home country's number plan, before the first call needs it.
   void preparePhoneMetadata('', settings.current.numbers.homeCountry);
-  const stored = await browser.storage.local.get([BOOK_KEY, RESUME_KEY]);
   const book = (stored[BOOK_KEY] as CallBook | undefined) ?? emptyBook();
   let resume: unknown = stored[RESUME_KEY];
 
