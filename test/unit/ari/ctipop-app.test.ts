@@ -3,7 +3,7 @@ import { parseCtipopApp } from '../../../utils/connectors/ari-frame-handlers';
 import { createAriTranslator } from '../../../utils/connectors/ari-translate';
 import { traceFrames } from './helpers';
 
-type Frame = { type: string; timestamp: string; channel?: { name: string }; variable?: string; value?: string };
+type Frame = { type: string; timestamp: string; channel?: { name: string; state?: string }; variable?: string; value?: string };
 
 /** Trace a with the admin's `Set(CTIPOP_APP=…)` on the trunk leg, right after the DID is matched. */
 function withCtipopApp(value: string): Frame[] {
@@ -35,7 +35,7 @@ describe('CTIPOP_APP: the dialplan convention that raises an application event u
     const pstn = frames.find((f) => f.type === 'ChannelDialplan' && f.channel?.name.startsWith('PJSIP/pstn'))!;
     const late = { ...pstn, type: 'ChannelVarset', variable: 'CTIPOP_APP', value: 'accounting:Premium' };
     const t = createAriTranslator({ endpoints: ['PJSIP/100'] });
-    const answered = frames.findIndex((f) => f.type === 'ChannelStateChange' && f.channel?.name.startsWith('PJSIP/100') && (f as { channel: { state: string } }).channel.state === 'Up');
+    const answered = frames.findIndex((f) => f.type === 'ChannelStateChange' && f.channel?.name.startsWith('PJSIP/100') && f.channel.state === 'Up');
     const events = [...frames.slice(0, answered), late, late, { ...late, value: 'bogus' }, ...frames.slice(answered)].flatMap((f) => t.handle(JSON.stringify(f)));
     expect(events.map((e) => e.type)).toEqual(['offered', 'ringing', 'application', 'answered', 'ended']);
   });
