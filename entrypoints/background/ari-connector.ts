@@ -10,16 +10,22 @@ const STASIS_GRACE_MS = 1000;
 /** One ARI REST request may take this long; a hung PBX must not keep a caller parked. */
 const REST_TIMEOUT_MS = 3000;
 
+/** This background's own suffix: two browsers (or two profiles) on one endpoint never share an app name. */
+const INSTANCE = Math.random().toString(36).slice(2, 10);
+
 /**
  * The ARI application name: `ctipop-100` for `PJSIP/100`, what the admin's dialplan names in
  * `Stasis(ctipop-${EXTEN})`. Only a control-mode connection claims that name: Asterisk's
  * `Stasis()` falls through at once (STASISSTATUS=FAILED) when no client registered the app, so
  * with control mode off callers are never parked waiting for a client that will not continue them.
+ * Events-only connections listen under a name of their own (`ctipop-100-events-k3j9x2a1`): ARI
+ * gives one application to one connection, and a second browser on the same name would silence the
+ * first (`ApplicationReplaced`).
  */
 export function ariAppName(settings: Settings): string {
   const c = settings.connection;
   const name = `${c.ariApp}-${(c.endpoints[0] ?? 'any').split('/').pop()!.replace(/[^A-Za-z0-9_.-]/g, '')}`;
-  return c.control ? name : `${name}-events`;
+  return c.control ? name : `${name}-events-${INSTANCE}`;
 }
 
 /**
