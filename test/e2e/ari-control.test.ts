@@ -9,7 +9,7 @@ import { CHROME_ID, FIREFOX_UUID } from './harness/paths';
 import { peerSettings, type Peers } from './harness/peers';
 import { BROWSERS } from './harness/lanes';
 
-/** What ari-connector.ts names the Stasis app for PJSIP/100 in control mode, and what the admin's dialplan says. */
+/** What utils/connectors/ari-connector.ts names the Stasis app for PJSIP/100 in control mode, and what the admin's dialplan says. */
 const APP = 'ctipop-100';
 /** The emulator's own fall-through; long, so that a continue before it is provably ours. */
 const EMULATOR_DEADLINE_MS = 15_000;
