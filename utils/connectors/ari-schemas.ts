@@ -40,9 +40,11 @@ export const ariDialFrame = z.object({
 });
 export const ariBridgeFrame = z.object({ timestamp, bridge, channel: z.optional(ariChannel) });
 export const ariStasisFrame = z.extend(ariChannelFrame, { application: z._default(z.string(), ''), args: z._default(z.array(z.string()), []) });
+export const ariVarsetFrame = z.object({ timestamp, channel: z.optional(ariChannel), variable: z.string(), value: z._default(z.string(), '') });
 export const ariBlindTransferFrame = z.object({
   timestamp,
   channel: ariChannel,
+  exten: z.optional(z.string()),
   transferee: z.optional(ariChannel),
   result: z._default(z.string(), ''),
 });
