@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
+import { writeIcons } from './build/write-icons';
 
 // The public half of the key that pins the Chrome extension ID (hhmelekflmhphgkmcllpnfjdelffndei),
 // so administrators can target policies at it. The private key is never committed.
@@ -12,6 +13,13 @@ export default defineConfig({
   outDir: process.env.CTIPOP_OUTDIR ?? '.output',
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({ plugins: [preact()] }),
+  hooks: {
+    // The icons are rendered from assets/icon.svg on every build (nothing rendered is committed);
+    // WXT finds icon/<size>.png among the public files and lists them in the manifest.
+    'build:publicAssets': (wxt, files) => {
+      for (const [size, path] of writeIcons(`${wxt.config.wxtDir}/icon`)) files.push({ absoluteSrc: path, relativeDest: `icon/${size}.png` });
+    },
+  },
   zip: {
     // {{manifestVersion}} already reads `mv3`; the browser name keeps the two stores' zips apart.
     artifactTemplate: '{{name}}-{{version}}-{{browser}}-{{manifestVersion}}.zip',
