@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
-import { writeIcons } from './build/write-icons';
+import { ICON_SIZES, writeIcons } from './build/write-icons';
 
 // The public half of the key that pins the Chrome extension ID (hhmelekflmhphgkmcllpnfjdelffndei),
 // so administrators can target policies at it. The private key is never committed.
@@ -19,6 +19,7 @@ export default defineConfig({
     'build:publicAssets': (wxt, files) => {
       for (const [size, path] of writeIcons(`${wxt.config.wxtDir}/icon`)) files.push({ absoluteSrc: path, relativeDest: `icon/${size}.png` });
     },
+    'prepare:publicPaths': (_wxt, paths) => void paths.push(...ICON_SIZES.map((size) => `icon/${size}.png`)),
   },
   zip: {
     // {{manifestVersion}} already reads `mv3`; the browser name keeps the two stores' zips apart.
