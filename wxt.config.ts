@@ -45,7 +45,9 @@ export default defineConfig({
       ? { key: chromeKey }
       : {
           browser_specific_settings: {
-            gecko: { id: GECKO_ID, strict_min_version: '128.0', data_collection_permissions: { required: ['none'] } },
+            // data_collection_permissions needs Firefox 140 (Android 142); older ones would ignore it.
+            gecko: { id: GECKO_ID, strict_min_version: '140.0', data_collection_permissions: { required: ['none'] } },
+            gecko_android: { strict_min_version: '142.0' },
           },
           // Firefox MV3's default CSP adds upgrade-insecure-requests, which silently turns
           // ws://127.0.0.1 into wss:// and breaks PBXs on a LAN without TLS (TOOLCHAIN.md §4).
