@@ -28,8 +28,9 @@ export interface ExtensionBrowser {
  * `profile` reuses a profile that outlives the browser (it is then not deleted). `keepStorage`
  * matters for Firefox only: a temporary add-on is uninstalled at shutdown and its storage with it;
  * these prefs keep storage and UUID, as an installed add-on's are kept across restarts.
+ * `firefoxPrefs` adds prefs (Firefox has no runtime colour-scheme emulation over BiDi).
  */
-export async function launchWithExtension(kind: BrowserKind, opts: { profile?: string; keepStorage?: boolean } = {}): Promise<ExtensionBrowser> {
+export async function launchWithExtension(kind: BrowserKind, opts: { profile?: string; keepStorage?: boolean; firefoxPrefs?: Record<string, unknown> } = {}): Promise<ExtensionBrowser> {
   const dir = kind === 'chromium' ? CHROME_DIR : FIREFOX_DIR;
   if (!existsSync(`${dir}/manifest.json`)) throw new Error(`${dir} is missing: run "npm run build" first`);
   const profile = opts.profile ?? mkdtempSync(join(tmpdir(), `ctipop-${kind}-`));
@@ -58,6 +59,7 @@ export async function launchWithExtension(kind: BrowserKind, opts: { profile?: s
         'browser.startup.homepage_override.mstone': 'ignore',
         'datareporting.policy.dataSubmissionEnabled': false,
         ...(opts.keepStorage && { 'extensions.webextensions.keepStorageOnUninstall': true, 'extensions.webextensions.keepUuidOnUninstall': true }),
+        ...opts.firefoxPrefs,
       },
     });
     await browser.installExtension(dir);
