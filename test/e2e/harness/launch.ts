@@ -28,10 +28,11 @@ export interface ExtensionBrowser {
  * `profile` reuses a profile that outlives the browser (it is then not deleted). `keepStorage`
  * matters for Firefox only: a temporary add-on is uninstalled at shutdown and its storage with it;
  * these prefs keep storage and UUID, as an installed add-on's are kept across restarts.
- * `firefoxPrefs` adds prefs (Firefox has no runtime colour-scheme emulation over BiDi).
+ * `firefoxPrefs` adds prefs (Firefox has no runtime colour-scheme emulation over BiDi). `dir` loads
+ * another build (the previous release, for the update test).
  */
-export async function launchWithExtension(kind: BrowserKind, opts: { profile?: string; keepStorage?: boolean; firefoxPrefs?: Record<string, unknown> } = {}): Promise<ExtensionBrowser> {
-  const dir = kind === 'chromium' ? CHROME_DIR : FIREFOX_DIR;
+export async function launchWithExtension(kind: BrowserKind, opts: { profile?: string; keepStorage?: boolean; firefoxPrefs?: Record<string, unknown>; dir?: string } = {}): Promise<ExtensionBrowser> {
+  const dir = opts.dir ?? (kind === 'chromium' ? CHROME_DIR : FIREFOX_DIR);
   if (!existsSync(`${dir}/manifest.json`)) throw new Error(`${dir} is missing: run "npm run build" first`);
   const profile = opts.profile ?? mkdtempSync(join(tmpdir(), `ctipop-${kind}-`));
   const ownProfile = !opts.profile;
