@@ -45,7 +45,8 @@ export async function launchWithExtension(kind: BrowserKind, opts: { profile?: s
       pipe: true,
       userDataDir: profile,
       ignoreDefaultArgs: ['--disable-extensions'],
-      args: [...CHROMIUM_FLAGS, `--disable-extensions-except=${dir}`, `--load-extension=${dir}`],
+      // Extensions.loadUnpacked over CDP (ExtensionBrowser.browser.installExtension) needs this flag.
+      args: [...CHROMIUM_FLAGS, `--disable-extensions-except=${dir}`, `--load-extension=${dir}`, ...(opts.dir ? ['--enable-unsafe-extension-debugging'] : [])],
     });
     origin = `chrome-extension://${CHROME_ID}`;
   } else {
