@@ -26,7 +26,7 @@ export default defineConfig({
     artifactTemplate: '{{name}}-{{version}}-{{browser}}-{{manifestVersion}}.zip',
     sourcesTemplate: '{{name}}-{{version}}-sources.zip',
     // What a store reviewer needs to rebuild the extension, without the test suite and docs.
-    excludeSources: ['test/**', 'docs/**', '.ci/**', '.output*/**', 'node_modules/**'],
+    excludeSources: ['test/**', 'docs/**', '.ci/**', '.output*/**', 'node_modules/**', 'store/screenshots/**'],
   },
   manifest: ({ browser }) => ({
     name: '__MSG_extName__',
