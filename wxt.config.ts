@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
+import phoneMetadata from 'libphonenumber-js/metadata.min.json';
+import { splitPhoneMetadata } from './utils/templates/phone-metadata';
 import { ICON_SIZES, writeIcons } from './build/write-icons';
 
 // The public half of the key that pins the Chrome extension ID (hhmelekflmhphgkmcllpnfjdelffndei),
@@ -14,9 +16,14 @@ export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({ plugins: [preact()] }),
   hooks: {
-    // The icons are rendered from assets/icon.svg on every build (nothing rendered is committed);
-    // WXT finds icon/<size>.png among the public files and lists them in the manifest.
     'build:publicAssets': (wxt, files) => {
+      // One number-plan file per calling code, loaded by the worker when a call needs it
+      // (utils/templates/phone-metadata.ts), so background.js does not carry every country's.
+      for (const [code, part] of splitPhoneMetadata(phoneMetadata)) {
+        files.push({ relativeDest: `phone-metadata/${code}.json`, contents: JSON.stringify(part) });
+      }
+      // The icons are rendered from assets/icon.svg on every build (nothing rendered is committed);
+      // WXT finds icon/<size>.png among the public files and lists them in the manifest.
       for (const [size, path] of writeIcons(`${wxt.config.wxtDir}/icon`)) files.push({ absoluteSrc: path, relativeDest: `icon/${size}.png` });
     },
     'prepare:publicPaths': (_wxt, paths) => void paths.push(...ICON_SIZES.map((size) => `icon/${size}.png`)),

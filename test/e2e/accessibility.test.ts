@@ -2,6 +2,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Scenario } from '../sim/scenario';
 import { axeViolations } from './harness/axe';
+import { inLane } from './harness/lanes';
 import { launchWithExtension, waitFor, type BrowserKind, type ExtensionBrowser } from './harness/launch';
 import { peerSettings, startPeers, type Peers } from './harness/peers';
 import { shoot, writeStoreShot } from './harness/store-shots';
@@ -38,7 +39,7 @@ function inbound(id: string, from: { number: string; name: string }, ringS: numb
 }
 const scenario = (name: string, calls: ReturnType<typeof inbound>[]): Scenario => ({ name, description: 'accessibility e2e', calls });
 
-describe.each(RUNS)('accessibility in $name', ({ kind, schemes, prefs }) => {
+describe.each(RUNS.filter((r) => inLane(r.kind)))('accessibility in $name', ({ kind, schemes, prefs }) => {
   let peers: Peers;
   let ext: ExtensionBrowser;
   let panel: Page;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import addonsLinter from 'addons-linter';
 import { describe, expect, it } from 'vitest';
+import { inLane } from './harness/lanes';
 import { FIREFOX_DIR, ROOT } from './harness/paths';
 
 interface Message { code: string; file?: string; message: string }
@@ -10,8 +11,8 @@ interface Allowed { code: string; file: string; reason: string }
 const { allowed } = JSON.parse(readFileSync(`${ROOT}store/addons-linter-allowed.json`, 'utf8')) as { allowed: Allowed[] };
 const isAllowed = (m: Message) => allowed.some((a) => a.code === m.code && new RegExp(a.file).test(m.file ?? ''));
 
-/** Mozilla's own validator (what addons.mozilla.org runs on upload), on the Firefox build. */
-describe('addons-linter on the Firefox build', () => {
+/** Mozilla's own validator (what addons.mozilla.org runs on upload), on the Firefox build; in the Firefox lane. */
+describe.runIf(inLane('firefox'))('addons-linter on the Firefox build', () => {
   it('reports no errors, no manifest warnings, and only the listed third-party false positives', async () => {
     const linter = addonsLinter.createInstance({
       config: { _: [FIREFOX_DIR], logLevel: 'fatal', stack: false, pretty: false, warningsAsErrors: false, metadata: false, output: 'none', boring: false, selfHosted: false },

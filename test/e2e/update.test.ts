@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inLane } from './harness/lanes';
 import { launchWithExtension, waitFor, type ExtensionBrowser } from './harness/launch';
 import { CHROME_DIR } from './harness/paths';
 import { peerSettings, startPeers, type Peers } from './harness/peers';
@@ -23,7 +24,7 @@ interface HistoryRow { id: string; postcallKey?: string }
  * the new build and is loaded again, same ID, same profile, while the browser runs. Settings,
  * history and every queued record must survive, and each record reaches the CRM exactly once.
  */
-describe('update from the previous release in chromium', () => {
+describe.runIf(inLane('chromium'))('update from the previous release in chromium', () => {
   let previous: PreviousRelease;
   let peers: Peers;
   let ext: ExtensionBrowser;
