@@ -10,6 +10,8 @@ export interface Principal {
   name: string;
   /** The endpoints this connection receives; empty = every endpoint (the simulator's single token). */
   users: string[];
+  /** Which PBX `users` are on, when a server carries several (a bridge edge); frames are published with it. */
+  scope?: string;
   /** Epoch ms after which the connection is closed with `token-expired`. */
   expiresAt?: number;
   /** Token id, so a revocation can close the live connections that use it. */

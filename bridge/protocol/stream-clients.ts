@@ -23,8 +23,8 @@ export interface ClientRegistry {
   remove(client: StreamClient): void;
   /** Sends to one client after the configured delay. */
   send(client: StreamClient, frame: ServerFrame): void;
-  /** Sends a published call frame to every client subscribed to one of its users (serialised once). */
-  broadcast(frame: CallFrame): void;
+  /** Sends a published call frame to every client (of that scope) subscribed to one of its users (serialised once). */
+  broadcast(frame: CallFrame, scope?: string): void;
   clients(): Iterable<StreamClient>;
   inject(frames: string[], transport?: 'ws' | 'sse'): number;
   killAll(): number;
@@ -73,13 +73,15 @@ export function createClientRegistry(opts: { heartbeatMs: number; now: () => num
     beat = heartbeatMs > 0 ? setInterval(() => { for (const c of clients) send(c, { type: 'heartbeat', at: opts.now() }); }, heartbeatMs) : undefined;
   };
   restartBeat();
+  const key = (scope: string | undefined, user: string) => `${scope ?? ''}\n${user}`;
   const remove = (c: StreamClient) => {
     clients.delete(c);
     everyone.delete(c);
     for (const u of c.principal.users) {
-      const set = byUser.get(u);
+      const k = key(c.principal.scope, u);
+      const set = byUser.get(k);
       set?.delete(c);
-      if (set?.size === 0) byUser.delete(u);
+      if (set?.size === 0) byUser.delete(k);
     }
   };
 
@@ -88,17 +90,18 @@ export function createClientRegistry(opts: { heartbeatMs: number; now: () => num
       clients.add(c);
       if (c.principal.users.length === 0) everyone.add(c);
       for (const u of c.principal.users) {
-        let set = byUser.get(u);
-        if (!set) byUser.set(u, (set = new Set()));
+        const k = key(c.principal.scope, u);
+        let set = byUser.get(k);
+        if (!set) byUser.set(k, (set = new Set()));
         set.add(c);
       }
     },
     remove,
     send,
-    broadcast(frame) {
+    broadcast(frame, scope) {
       const json = JSON.stringify(frame);
-      const targets = new Set(everyone);
-      for (const u of frame.users) for (const c of byUser.get(u) ?? []) targets.add(c);
+      const targets = new Set([...everyone].filter((c) => c.principal.scope === scope));
+      for (const u of frame.users) for (const c of byUser.get(key(scope, u)) ?? []) targets.add(c);
       for (const c of targets) send(c, frame, json);
     },
     clients: () => clients,

@@ -37,7 +37,7 @@ export function createStreamServer(backend: StreamBackend, opts: { heartbeatMs: 
     registry,
     upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => ws.handleUpgrade(req, socket, head),
     sse: (req: IncomingMessage, res: ServerResponse, url: URL) => void sse(req, res, url),
-    publish: (frame: CallFrame) => registry.broadcast(frame),
+    publish: (frame: CallFrame, scope?: string) => registry.broadcast(frame, scope),
     /** Closes, with an `error` frame, every connection `matches` picks (a revoked token). */
     kick(matches: (client: StreamClient) => boolean, code: string, message: string): number {
       const hit = [...registry.clients()].filter(matches);
