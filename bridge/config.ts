@@ -12,8 +12,11 @@ const pbx = z.object({
   ariUrl: z.string().url(),
   /** ARI `user:password` (write access when control is used), or `{file}` / `{env}` holding it. */
   ariKey: secretRef,
-  /** The Stasis application the dialplan hands calls to for control: `Stasis(ctipop-bridge)`. */
-  app: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('ctipop-bridge'),
+  /**
+   * Stasis application prefix, as in the extension's ARI settings: the dialplan hands a call for
+   * PJSIP/100 to `Stasis(ctipop-100)`; the ingest registers one application per endpoint.
+   */
+  app: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('ctipop'),
   endpoints: z.array(z.string().min(1)).min(1),
   trunks: z.array(z.string()).default([]),
   queues: z.array(z.string()).default([]),

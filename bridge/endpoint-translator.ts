@@ -1,4 +1,5 @@
 import type { CallEvent } from '../utils/calls/call-event';
+import { ariAppFor } from '../utils/connectors/ari-connector';
 import { createAriTranslator, type AriTranslator } from '../utils/connectors/ari-translate';
 
 /** One event for one endpoint. */
@@ -26,8 +27,9 @@ export interface EndpointTranslator {
  * Interim: one extension translator per endpoint, each fed every frame. Same semantics as the
  * extension by construction (it is the extension's translator), at N times the parsing cost.
  */
-export function createPerEndpointTranslator(o: { endpoints: string[]; trunks: string[]; queues: string[]; app: string; now?: () => number }): EndpointTranslator {
-  const byEndpoint = new Map<string, AriTranslator>(o.endpoints.map((endpoint) => [endpoint, createAriTranslator({ endpoints: [endpoint], trunks: o.trunks, queues: o.queues, app: o.app, now: o.now })]));
+export function createPerEndpointTranslator(o: { endpoints: string[]; trunks: string[]; queues: string[]; /** Stasis app prefix: each endpoint's translator owns `<app>-<number>`. */
+  app: string; now?: () => number }): EndpointTranslator {
+  const byEndpoint = new Map<string, AriTranslator>(o.endpoints.map((endpoint) => [endpoint, createAriTranslator({ endpoints: [endpoint], trunks: o.trunks, queues: o.queues, app: ariAppFor(o.app, endpoint), now: o.now })]));
   const each = (fn: (t: AriTranslator) => CallEvent[]): EndpointEvent[] => {
     const out: EndpointEvent[] = [];
     for (const [endpoint, t] of byEndpoint) for (const event of fn(t)) out.push({ endpoint, event });

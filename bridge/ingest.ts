@@ -1,5 +1,6 @@
 import { headers as natsHeaders, type Subscription } from 'nats';
 import WebSocket from 'ws';
+import { ariAppFor } from '../utils/connectors/ari-connector';
 import { createAriStasisControl } from '../utils/connectors/ari-stasis-control';
 import { ariChannelsUrl, ariEventsUrl, redactAriUrl } from '../utils/connectors/ari-translate';
 import { createConnection } from '../utils/connectors/connection';
@@ -43,6 +44,10 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
   const stateKey = `state.${subjectToken(pbx.id)}`;
   const ariKey = readSecret(pbx.ariKey, o.baseDir);
   const leaseMs = o.config.ingest.leaseMs;
+  const apps = pbx.endpoints.map((e) => ariAppFor(pbx.app, e));
+  const appSet = new Set(apps);
+  // One socket registers every endpoint's application (`app=ctipop-100,ctipop-101,…`).
+  const eventsUrl = ariEventsUrl(pbx.ariUrl, apps.join(','), ariKey);
   let leaseRev = 0;
   let active: ReturnType<typeof activate> | undefined;
   let stopped = false;
@@ -96,7 +101,7 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
       }
       return undefined;
     };
-    const stasis = createAriStasisControl({ url: pbx.ariUrl, secret: ariKey, isOurApp: (name) => name === pbx.app, controlChannel, holdMs: pbx.holdMs });
+    const stasis = createAriStasisControl({ url: pbx.ariUrl, secret: ariKey, isOurApp: (name) => appSet.has(name), controlChannel, holdMs: pbx.holdMs });
 
     function enqueue(events: EndpointEvent[]) {
       for (const { endpoint, event } of events) {
@@ -154,8 +159,8 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
     }
 
     const connection = createConnection({
-      url: redactAriUrl(ariEventsUrl(pbx.ariUrl, pbx.app, ariKey)),
-      open: (sink) => openWebSocket(ariEventsUrl(pbx.ariUrl, pbx.app, ariKey), sink, WebSocket as unknown as WebSocketCtor),
+      url: redactAriUrl(eventsUrl),
+      open: (sink) => openWebSocket(eventsUrl, sink, WebSocket as unknown as WebSocketCtor),
       now: Date.now,
       random: Math.random,
       setTimer: (fn, ms) => setTimeout(fn, ms),
