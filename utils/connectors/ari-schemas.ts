@@ -40,9 +40,11 @@ export const ariDialFrame = z.object({
 });
 export const ariBridgeFrame = z.object({ timestamp, bridge, channel: ariChannel.optional() });
 export const ariStasisFrame = ariChannelFrame.extend({ application: z.string().default(''), args: z.array(z.string()).default([]) });
+export const ariVarsetFrame = z.object({ timestamp, channel: ariChannel.optional(), variable: z.string(), value: z.string().default('') });
 export const ariBlindTransferFrame = z.object({
   timestamp,
   channel: ariChannel,
+  exten: z.string().optional(),
   transferee: ariChannel.optional(),
   result: z.string().default(''),
 });
