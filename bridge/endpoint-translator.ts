@@ -1,6 +1,6 @@
 import type { CallEvent } from '../utils/calls/call-event';
 import { ariAppFor } from '../utils/connectors/ari-connector';
-import { createAriTranslator, type AriTranslator } from '../utils/connectors/ari-translate';
+import { createAriFanout } from '../utils/connectors/ari-fanout';
 
 /** One event for one endpoint. */
 export interface EndpointEvent {
@@ -19,31 +19,33 @@ export interface EndpointTranslator {
   /** The channel our Stasis app holds for this endpoint's call, if any. */
   controlChannel(endpoint: string, callId: string): string | undefined;
   snapshot(): unknown;
-  restore(data: unknown): void;
+  /** Returns why a saved state was refused (and nothing changed), if it was. */
+  restore(data: unknown): string | undefined;
   malformed(): number;
 }
 
 /**
- * Interim: one extension translator per endpoint, each fed every frame. Same semantics as the
- * extension by construction (it is the extension's translator), at N times the parsing cost.
+ * The extension's multi-user translation (`createAriFanout`): each frame parsed once, every
+ * endpoint getting exactly what its own extension translator would give. Each endpoint owns the
+ * Stasis application `<app>-<number>`, as in the extension's ARI settings.
  */
-export function createPerEndpointTranslator(o: { endpoints: string[]; trunks: string[]; queues: string[]; /** Stasis app prefix: each endpoint's translator owns `<app>-<number>`. */
-  app: string; now?: () => number }): EndpointTranslator {
-  const byEndpoint = new Map<string, AriTranslator>(o.endpoints.map((endpoint) => [endpoint, createAriTranslator({ endpoints: [endpoint], trunks: o.trunks, queues: o.queues, app: ariAppFor(o.app, endpoint), now: o.now })]));
-  const each = (fn: (t: AriTranslator) => CallEvent[]): EndpointEvent[] => {
-    const out: EndpointEvent[] = [];
-    for (const [endpoint, t] of byEndpoint) for (const event of fn(t)) out.push({ endpoint, event });
-    return out;
-  };
+export function createEndpointTranslator(o: { endpoints: string[]; trunks: string[]; queues: string[]; app: string; now?: () => number }): EndpointTranslator {
+  const fanout = createAriFanout({
+    endpoints: o.endpoints,
+    trunks: o.trunks,
+    queues: Object.fromEntries(o.endpoints.map((e) => [e, o.queues])),
+    apps: Object.fromEntries(o.endpoints.map((e) => [e, ariAppFor(o.app, e)])),
+    now: o.now,
+  });
   return {
-    handle: (raw) => each((t) => t.handle(raw)),
-    reconcile: (channels) => each((t) => t.reconcile(channels)),
-    controlChannel: (endpoint, callId) => byEndpoint.get(endpoint)?.controlChannel(callId),
-    snapshot: () => Object.fromEntries([...byEndpoint].map(([e, t]) => [e, t.snapshot()])),
+    handle: (raw) => fanout.handle(raw),
+    reconcile: (channels) => fanout.reconcile(channels),
+    controlChannel: (endpoint, callId) => fanout.controlChannel(endpoint, callId),
+    snapshot: () => fanout.snapshot(),
     restore(data) {
-      const saved = (data ?? {}) as Record<string, unknown>;
-      for (const [e, t] of byEndpoint) if (saved[e] !== undefined) t.restore(saved[e]);
+      const r = fanout.restore(data);
+      return r.ok ? undefined : r.error;
     },
-    malformed: () => Math.max(0, ...[...byEndpoint.values()].map((t) => t.stats().malformed)),
+    malformed: () => fanout.stats().malformed,
   };
 }

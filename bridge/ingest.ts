@@ -10,7 +10,7 @@ import type { RouteType } from '../utils/reply/reply-schema';
 import { createCallState } from './call-state';
 import { readSecret, type BridgeConfig, type PbxConfig } from './config';
 import { routeRefusal, type ControlRequest } from './control-policy';
-import { createPerEndpointTranslator, type EndpointEvent, type EndpointTranslator } from './endpoint-translator';
+import { createEndpointTranslator, type EndpointEvent, type EndpointTranslator } from './endpoint-translator';
 import { eventFrame, withId, type StoredFrame } from './frames';
 import type { NatsHandles } from './nats';
 import { controlSubject, eventSubject, subjectToken } from './subjects';
@@ -83,7 +83,7 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
   }
 
   function activate() {
-    const translator = (o.translator ?? createPerEndpointTranslator)(pbx);
+    const translator = (o.translator ?? createEndpointTranslator)(pbx);
     const state = createCallState();
     const counters = new Map<string, Map<string, number>>();
     const queue: { subject: string; frame: StoredFrame; msgId: string }[] = [];
@@ -198,7 +198,8 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
       const saved = await nats.ingest.get(stateKey);
       if (saved?.operation === 'PUT') {
         const s = JSON.parse(saved.string()) as SavedIngest;
-        translator.restore(s.translator);
+        const refused = translator.restore(s.translator);
+        if (refused) log('state-refused', { pbx: pbx.id, reason: refused });
         for (const [k, m] of Object.entries(s.counters)) counters.set(k, new Map(Object.entries(m)));
         lastSeq = s.seq;
       }
