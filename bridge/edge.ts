@@ -7,7 +7,7 @@ import type { BridgeConfig } from './config';
 import { routeRefusal, type ControlRequest } from './control-policy';
 import { withId, type StoredFrame } from './frames';
 import type { Log } from './ingest';
-import { readKey, type NatsHandles } from './nats';
+import { jsRetry, readKey, type NatsHandles } from './nats';
 import type { AuthOutcome, ControlFrame, ControlResultFrame, Principal, StreamBackend } from './protocol/stream-backend';
 import { createStreamServer } from './protocol/stream-server';
 import { controlSubject, EVENT_SUBJECTS, subjectToken } from './subjects';
@@ -40,7 +40,7 @@ export async function startEdge(o: { config: BridgeConfig; baseDir: string; nats
   let lastSeq = 0;
 
   for (const p of config.pbxs) {
-    const entry = await nats.calls.get(subjectToken(p.id));
+    const entry = await jsRetry(() => nats.calls.get(subjectToken(p.id)));
     if (entry?.operation !== 'PUT') continue;
     const saved = JSON.parse(entry.string()) as { seq: number; legs: Parameters<CallState['load']>[0] };
     states.get(p.id)!.load(saved.legs);
@@ -49,7 +49,8 @@ export async function startEdge(o: { config: BridgeConfig; baseDir: string; nats
   const start = config.pbxs.every((p) => floors.has(p.id)) && floors.size ? Math.min(...floors.values()) + 1 : 1;
   ringFrom = start;
   lastSeq = start - 1;
-  const streamInfo = await (await nats.nc.jetstreamManager()).streams.info(config.stream.name);
+  const jsm = await jsRetry(() => nats.nc.jetstreamManager());
+  const streamInfo = await jsRetry(() => jsm.streams.info(config.stream.name));
   const caughtUpAt = streamInfo.state.last_seq;
 
   const backend: StreamBackend = {
@@ -114,7 +115,7 @@ export async function startEdge(o: { config: BridgeConfig; baseDir: string; nats
   const stream = createStreamServer(backend, { heartbeatMs: config.edge.heartbeatMs });
 
   // Revocations: known ones now, new ones as they come; a revoked token's open connections close.
-  const watch = await nats.revoked.watch();
+  const watch = await jsRetry(() => nats.revoked.watch());
   void (async () => {
     for await (const e of watch) {
       if (e.operation !== 'PUT') continue;
@@ -124,7 +125,7 @@ export async function startEdge(o: { config: BridgeConfig; baseDir: string; nats
     }
   })();
 
-  const consumer = await nats.js.consumers.get(config.stream.name, { filterSubjects: EVENT_SUBJECTS, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start });
+  const consumer = await jsRetry(() => nats.js.consumers.get(config.stream.name, { filterSubjects: EVENT_SUBJECTS, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start }));
   const messages: ConsumerMessages = await consumer.consume();
   void (async () => {
     for await (const m of messages) {

@@ -12,7 +12,7 @@ import { readSecret, type BridgeConfig, type PbxConfig } from './config';
 import { routeRefusal, type ControlRequest } from './control-policy';
 import { createEndpointTranslator, type EndpointEvent, type EndpointTranslator } from './endpoint-translator';
 import { eventFrame, withId, type StoredFrame } from './frames';
-import type { NatsHandles } from './nats';
+import { jsRetry, type NatsHandles } from './nats';
 import { controlSubject, eventSubject, subjectToken } from './subjects';
 
 export type Log = (event: string, fields?: Record<string, unknown>) => void;
@@ -83,23 +83,42 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
     void drain();
   }
 
-  /** One publish at a time, in order, each retried until JetStream stored it (a node may be down, a leader moving). */
+  /**
+   * Publishes in windows of up to 256, each waiting for JetStream's acks; failures are retried
+   * (a node may be down, a leader moving) with the same msg id, so a publish that did land is not
+   * stored twice. A window holds at most one event per call leg, so whatever subset of a window
+   * fails and is retried, each leg's events stay in order in the stream.
+   */
   async function drain() {
     if (draining) return;
     draining = true;
     while (running && queue.length) {
-      const item = queue[0]!;
-      const h = natsHeaders();
-      h.set('Nats-Msg-Id', item.msgId);
-      try {
-        const ack = await nats.js.publish(item.subject, JSON.stringify(item.frame), { headers: h, timeout: 2000 });
-        queue.shift();
-        if (ack.duplicate) stats.duplicates += 1;
+      const legs = new Set<string>();
+      const window: typeof queue = [];
+      for (const item of queue) {
+        if (window.length >= 256) break;
+        const leg = `${item.subject}|${item.frame.callId}`;
+        if (legs.has(leg)) break;
+        legs.add(leg);
+        window.push(item);
+      }
+      const results = await Promise.allSettled(window.map((item) => {
+        const h = natsHeaders();
+        h.set('Nats-Msg-Id', item.msgId);
+        return nats.js.publish(item.subject, JSON.stringify(item.frame), { headers: h, timeout: 2000 });
+      }));
+      const failed = new Set<(typeof queue)[number]>();
+      results.forEach((r, i) => {
+        if (r.status === 'rejected') return void failed.add(window[i]!);
+        if (r.value.duplicate) stats.duplicates += 1;
         else stats.published += 1;
-        dirty = true;
-      } catch (error) {
-        stats.publishRetries += 1;
-        if (stats.publishRetries % 10 === 1) log('publish-retry', { pbx: pbx.id, reason: (error as Error).message });
+      });
+      queue.splice(0, window.length, ...window.filter((item) => failed.has(item)));
+      dirty = true;
+      if (failed.size) {
+        stats.publishRetries += failed.size;
+        const reason = (results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as Error;
+        log('publish-retry', { pbx: pbx.id, failed: failed.size, reason: reason.message });
         await new Promise((r) => setTimeout(r, 200));
       }
     }
@@ -187,13 +206,13 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
     }
 
     const ready = (async () => {
-      const calls = await nats.calls.get(pbxKey);
+      const calls = await jsRetry(() => nats.calls.get(pbxKey));
       if (calls?.operation === 'PUT') {
         const saved = JSON.parse(calls.string()) as { seq: number; legs: Parameters<typeof state.load>[0] };
         state.load(saved.legs);
         stateSeq = saved.seq;
       }
-      const c = await nats.js.consumers.get(o.config.stream.name, { filterSubjects: `ctipop.ev.${pbxKey}.>`, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: stateSeq + 1 });
+      const c = await jsRetry(() => nats.js.consumers.get(o.config.stream.name, { filterSubjects: `ctipop.ev.${pbxKey}.>`, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: stateSeq + 1 }));
       consumer = await c.consume();
       void (async () => {
         for await (const m of consumer!) {
@@ -269,7 +288,7 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
 
   let timer: NodeJS.Timeout | undefined;
   const ready = (async () => {
-    const saved = await nats.ingest.get(stateKey);
+    const saved = await jsRetry(() => nats.ingest.get(stateKey));
     if (saved?.operation === 'PUT') {
       const s = JSON.parse(saved.string()) as SavedTranslation;
       const refused = translator.restore(s.translator);

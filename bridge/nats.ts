@@ -17,6 +17,23 @@ export interface NatsHandles {
   streamEpoch: string;
 }
 
+/**
+ * Retries a JetStream API call while the cluster is electing a leader (a node just died: API
+ * requests time out or find no leader for a few seconds), up to `deadlineMs`.
+ */
+export async function jsRetry<T>(fn: () => Promise<T>, deadlineMs = 30_000): Promise<T> {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (error) {
+      const transient = /TIMEOUT|timeout|no responders|503|leader|not ready|unavailable/i.test(`${(error as { code?: string }).code ?? ''} ${(error as Error).message}`);
+      if (!transient || Date.now() > until) throw error;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
 export async function connectNats(config: BridgeConfig, baseDir: string, name: string): Promise<NatsHandles> {
   const n = config.nats;
   const nc = await connect({
@@ -29,7 +46,7 @@ export async function connectNats(config: BridgeConfig, baseDir: string, name: s
     reconnectTimeWait: 250,
     pingInterval: 5000,
   });
-  const jsm = await nc.jetstreamManager();
+  const jsm = await jsRetry(() => nc.jetstreamManager());
   const s = config.stream;
   const wanted = {
     name: s.name,
@@ -41,15 +58,17 @@ export async function connectNats(config: BridgeConfig, baseDir: string, name: s
     retention: RetentionPolicy.Limits,
     discard: DiscardPolicy.Old,
   };
-  let info;
-  try {
-    info = await jsm.streams.info(s.name);
-    if (info.config.max_age !== wanted.max_age || info.config.duplicate_window !== wanted.duplicate_window) info = await jsm.streams.update(s.name, { ...info.config, max_age: wanted.max_age, duplicate_window: wanted.duplicate_window });
-  } catch {
-    info = await jsm.streams.add(wanted);
-  }
+  const info = await jsRetry(async () => {
+    const existing = await jsm.streams.info(s.name).catch((error: Error) => {
+      if (/not found/i.test(error.message)) return undefined;
+      throw error;
+    });
+    if (!existing) return jsm.streams.add(wanted);
+    if (existing.config.max_age === wanted.max_age && existing.config.duplicate_window === wanted.duplicate_window) return existing;
+    return jsm.streams.update(s.name, { ...existing.config, max_age: wanted.max_age, duplicate_window: wanted.duplicate_window });
+  });
   const js = nc.jetstream();
-  const kv = (bucket: string, history = 1) => js.views.kv(bucket, { replicas: s.replicas, history });
+  const kv = (bucket: string, history = 1) => jsRetry(() => js.views.kv(bucket, { replicas: s.replicas, history }));
   const [calls, ingest, revoked] = await Promise.all([kv(BUCKETS.calls), kv(BUCKETS.ingest), kv(BUCKETS.revoked)]);
   return { nc, js, calls, ingest, revoked, streamEpoch: String(Date.parse(info.created)) };
 }
