@@ -25,9 +25,9 @@ export interface FaultReport {
  * crashes (the standby goes on), and is started again. Then every client's calls are checked:
  * each call's events once each, in order, none missing.
  */
-export async function runFaults(o: { endpoints: number; everyMs: number; phaseMs: number; log?: (line: string) => void }): Promise<FaultReport> {
+export async function runFaults(o: { endpoints: number; everyMs: number; phaseMs: number; log?: (line: string) => void; rigLog?: (event: string, fields?: Record<string, unknown>) => void }): Promise<FaultReport> {
   const endpoints = Array.from({ length: o.endpoints }, (_, i) => `PJSIP/${200 + i}`);
-  const rig: BridgeRig = await startBridgeRig({ endpoints, edges: 2, ingests: 2, leaseMs: 1500 });
+  const rig: BridgeRig = await startBridgeRig({ endpoints, edges: 2, ingests: 2, leaseMs: 1500, log: o.rigLog });
   const faults: string[] = [];
   const say = (s: string) => { faults.push(s); o.log?.(s); };
   try {
