@@ -84,21 +84,22 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
   }
 
   /**
-   * Publishes in windows of up to 256, each waiting for JetStream's acks; failures are retried
+   * Publishes in windows of up to 512, each waiting for JetStream's acks; failures are retried
    * (a node may be down, a leader moving) with the same msg id, so a publish that did land is not
-   * stored twice. A window holds at most one event per call leg, so whatever subset of a window
-   * fails and is retried, each leg's events stay in order in the stream.
+   * stored twice. A window holds at most one event per call leg (the oldest waiting), so whatever
+   * subset of a window fails and is retried, each leg's events stay in order in the stream.
    */
   async function drain() {
     if (draining) return;
     draining = true;
     while (running && queue.length) {
+      // The first event of each leg that has one waiting; a leg's later events wait for the next window.
       const legs = new Set<string>();
       const window: typeof queue = [];
       for (const item of queue) {
-        if (window.length >= 256) break;
+        if (window.length >= 512) break;
         const leg = `${item.subject}|${item.frame.callId}`;
-        if (legs.has(leg)) break;
+        if (legs.has(leg)) continue;
         legs.add(leg);
         window.push(item);
       }
@@ -113,7 +114,8 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
         if (r.value.duplicate) stats.duplicates += 1;
         else stats.published += 1;
       });
-      queue.splice(0, window.length, ...window.filter((item) => failed.has(item)));
+      const sent = new Set(window.filter((item) => !failed.has(item)));
+      for (let i = queue.length - 1; i >= 0; i--) if (sent.has(queue[i]!)) queue.splice(i, 1);
       dirty = true;
       if (failed.size) {
         stats.publishRetries += failed.size;

@@ -70,6 +70,7 @@ export async function startNatsCluster(size = 3): Promise<NatsCluster> {
     let child: ChildProcess | undefined;
     let log = '';
     const node = {
+      get child() { return child; },
       name,
       port: p.client,
       url: `nats://127.0.0.1:${p.client}`,
@@ -92,6 +93,9 @@ export async function startNatsCluster(size = 3): Promise<NatsCluster> {
     };
     return node;
   });
+  // A test process that dies (Ctrl-C, a timeout) must not leave servers behind.
+  const reap = () => { for (const n of nodes) n.child?.kill('SIGKILL'); };
+  process.once('exit', reap);
   try {
     await Promise.all(nodes.map((n) => n.restart()));
     await waitForMeta(ports.map((p) => p.monitor));
@@ -104,6 +108,7 @@ export async function startNatsCluster(size = 3): Promise<NatsCluster> {
     nodes,
     urls: nodes.map((n) => n.url),
     async stop() {
+      process.off('exit', reap);
       await Promise.all(nodes.map((n) => n.kill()));
       rmSync(root, { recursive: true, force: true });
     },
