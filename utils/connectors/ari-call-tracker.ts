@@ -223,6 +223,12 @@ export function createCallTracker(o: CallTrackerOptions, graph: ChannelGraph) {
   function reroot(call: TrackedCall, u: TrackedChannel, at: number) {
     const root = graph.rootOf(u);
     if (root === call.root || callOfRoot.has(root)) return;
+    moveRoot(call, root);
+    if (!call.offered) return;
+    for (const a of collectApps(call, u)) o.emit({ type: 'application', callId: call.id, at, application: a });
+  }
+
+  function moveRoot(call: TrackedCall, root: string) {
     if (callOfRoot.get(call.root) === call) {
       callOfRoot.delete(call.root);
       o.index(call.root, false);
@@ -230,8 +236,6 @@ export function createCallTracker(o: CallTrackerOptions, graph: ChannelGraph) {
     call.root = root;
     callOfRoot.set(root, call);
     o.index(root, true);
-    if (!call.offered) return;
-    for (const a of collectApps(call, u)) o.emit({ type: 'application', callId: call.id, at, application: a });
   }
 
   /**
@@ -269,12 +273,24 @@ export function createCallTracker(o: CallTrackerOptions, graph: ChannelGraph) {
       if (!role) return;
       const root = graph.rootOf(u);
       // A watched call (queue, Stasis) the phone is now rung for, or a second phone of the user's in the same call.
-      call = (role === 'rung' && callOfRoot.get(root)) || newCall(root, u, role);
+      call = (role === 'rung' && (callOfRoot.get(root) ?? (root === u.id ? watchedFor(u) : undefined))) || newCall(root, u, role);
       join(call, u);
     } else {
       reroot(call, u, at);
     }
     progress(call, u, at);
+  }
+
+  /**
+   * A watched call this phone is rung for before the Dial that says so has arrived: the one whose
+   * caller the phone's connected line names (Asterisk does not order the phone's Ringing after that Dial).
+   */
+  function watchedFor(u: TrackedChannel): TrackedCall | undefined {
+    if (!u.connected.number) return undefined;
+    for (const call of calls.values()) {
+      if (call.role === 'watched' && !call.answered && graph.get(call.root)?.caller.number === u.connected.number) return call;
+    }
+    return undefined;
   }
 
   /** The user's phone dialled `peer` (Dial caller = the phone). */
@@ -325,6 +341,13 @@ export function createCallTracker(o: CallTrackerOptions, graph: ChannelGraph) {
     if (existing) return existing;
     const first = graph.get(root) ?? c;
     if (o.owns(first)) return undefined;
+    // The user's phone already rings for this caller (its Ringing overtook the queue's frames): that is the call.
+    for (const k of calls.values()) {
+      if (k.role === 'rung' && k.root === k.userChannel && first.caller.number && graph.get(k.userChannel)?.connected.number === first.caller.number) {
+        moveRoot(k, root);
+        return k;
+      }
+    }
     const call = newCall(root, first, 'watched');
     call.userChannel = c.id;
     call.user = o.key;

@@ -10,12 +10,18 @@ import { openWebSocket, type WebSocketCtor } from './ws-link';
  * `Stasis(ctipop-${EXTEN})`. Only a control-mode connection claims that name: Asterisk's
  * `Stasis()` falls through at once (STASISSTATUS=FAILED) when no client registered the app, so
  * with control mode off callers are never parked waiting for a client that will not continue them.
+ * Events-only connections listen under a name of their own (`ctipop-100-events-k3j9x2a1`): ARI
+ * gives one application to one connection, and a second browser on the same name would silence the
+ * first (`ApplicationReplaced`).
  */
 export function ariAppName(settings: Settings): string {
   const c = settings.connection;
   const name = ariAppFor(c.ariApp, c.endpoints[0] ?? 'any');
-  return c.control ? name : `${name}-events`;
+  return c.control ? name : `${name}-events-${INSTANCE}`;
 }
+
+/** This background's own suffix: two browsers (or two profiles) on one endpoint never share an app name. */
+const INSTANCE = Math.random().toString(36).slice(2, 10);
 
 /** `ctipop` + `PJSIP/100` → `ctipop-100`: the Stasis app that holds one endpoint's calls. */
 export function ariAppFor(prefix: string, endpoint: string): string {

@@ -8,8 +8,8 @@ import { traceFrames, traceNames } from './helpers';
 
 const USERS = ['PJSIP/100', 'PJSIP/101'];
 
-function replay(frames: unknown[], user: string) {
-  const t = createAriTranslator({ endpoints: [user], trunks: ['PJSIP/pstn'] });
+function replay(frames: unknown[], user: string, queues: string[] = []) {
+  const t = createAriTranslator({ endpoints: [user], trunks: ['PJSIP/pstn'], queues });
   return callsOf(frames.flatMap((f) => t.handle(JSON.stringify(f)))).map((c) => ({ summary: c.summary, cdr: Object.fromEntries(SAME.map((k) => [k, c.cdr[k]])) }));
 }
 
@@ -33,6 +33,14 @@ describe('ARI translation does not depend on the order Asterisk does not keep', 
       for (const user of USERS) expect(sorted(replay(frames, user)), `${name} ${user} seed ${seed}`).toEqual(sorted(expected(name, user)));
     }), { numRuns: 200 });
   }, 30_000);
+
+  it('the same holds for users who watch the queue (offered when the caller enters it, before any phone rings)', () => {
+    const sorted = <T,>(calls: T[]) => calls.map((c) => JSON.stringify(c)).sort();
+    fc.assert(fc.property(fc.constantFrom('d_queue_answered_by_101', 'n_queue_caller_abandons'), fc.integer(), (name, seed) => {
+      const frames = scrambleAri(traceFrames(name) as Record<string, unknown>[], (f) => f, { windowMs: 40, random: seededRandom(seed) });
+      for (const user of USERS) expect(sorted(replay(frames, user, ['support'])), `${name} ${user} seed ${seed}`).toEqual(sorted(expected(name, user)));
+    }), { numRuns: 60 });
+  });
 
   it('the scramble does reorder: the rung phone’s Ringing overtakes the Dial that names its caller in some merges', () => {
     const frames = traceFrames('d2_ringgroup_answered_by_101') as { type: string; channel?: { name: string }; dialstatus?: string; peer?: { name: string } }[];

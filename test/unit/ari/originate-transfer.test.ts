@@ -59,7 +59,7 @@ describe('ctipop replay --connector ari', () => {
         const { output, exitCode } = replayCommand(traceLines(name), { connector: 'ari', me: [me] });
         expect(exitCode).toBe(0);
         const cdrs = output.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, string>).filter((l) => l.event === 'cdr');
-        const fields = (c: Record<string, string | undefined>) => JSON.stringify(Object.fromEntries(SAME.map((k) => [k, c[k]])));
+        const fields = (c: Partial<Record<string, string>>) => JSON.stringify(Object.fromEntries(SAME.map((k) => [k, c[k]])));
         expect(cdrs.map(fields).sort(), `${name} ${me}`).toEqual(expected(name, me).map((x) => fields(x.cdr)).sort());
       }
     }
