@@ -86,20 +86,20 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
   /**
    * Publishes in windows of up to 512, each waiting for JetStream's acks; failures are retried
    * (a node may be down, a leader moving) with the same msg id, so a publish that did land is not
-   * stored twice. A window holds at most one event per call leg (the oldest waiting), so whatever
+   * stored twice. A window is a prefix of the queue with at most one event per call leg, so whatever
    * subset of a window fails and is retried, each leg's events stay in order in the stream.
    */
   async function drain() {
     if (draining) return;
     draining = true;
     while (running && queue.length) {
-      // The first event of each leg that has one waiting; a leg's later events wait for the next window.
+      // A prefix of the queue with at most one event per leg, so the stream keeps the emission order.
       const legs = new Set<string>();
       const window: typeof queue = [];
       for (const item of queue) {
         if (window.length >= 512) break;
         const leg = `${item.subject}|${item.frame.callId}`;
-        if (legs.has(leg)) continue;
+        if (legs.has(leg)) break;
         legs.add(leg);
         window.push(item);
       }
