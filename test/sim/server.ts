@@ -14,6 +14,8 @@ import { openingFrames } from './stream-opening';
 import type { ControlFrame, StreamContext } from './stream-context';
 import type { CallFrame } from '../../utils/connectors/json-protocol';
 import { createWsEndpoint } from './ws-endpoint';
+import { createDialHandler, DIAL_TIMING, type DialTiming } from './dial-handler';
+import { SIM_USERS } from './sim-users';
 
 export interface SimulatorOptions {
   /** 0 (default) picks a free port; read the real one from `port`. */
@@ -30,7 +32,19 @@ export interface SimulatorOptions {
   serverId?: string;
   /** Second PBX face mounted on this server (the ARI emulation). */
   plugin?: SimPlugin;
+  /** How calls placed by `dial` frames play out (real time, not scaled by `speed`). */
+  dialTiming?: DialTiming;
   now?: () => number;
+}
+
+export interface DialRecord {
+  at: number;
+  ref: string;
+  endpoint: string;
+  number: string;
+  ok: boolean;
+  callId?: string;
+  reason?: string;
 }
 
 export interface ControlRecord {
@@ -62,6 +76,8 @@ export interface SimState {
   authFailures: number;
   activeCalls: { callId: string; users: string[] }[];
   controlMessages: ControlRecord[];
+  /** Every `dial` frame received, oldest first. */
+  dialMessages: DialRecord[];
 }
 
 export interface Simulator {
@@ -84,6 +100,8 @@ export interface Simulator {
   setHeartbeat(ms: number): void;
   /** Calls `listener` with every published call frame right after it was written to the clients (latency benches). */
   onFrame(listener: (frame: CallFrame) => void): void;
+  /** Marks one of the PBX's phones as unregistered (true) or back (false): `dial` to it is refused. */
+  setOffline(endpoint: string, off: boolean): void;
   state(): SimState;
   close(): Promise<void>;
 }
@@ -103,6 +121,14 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const lastConnectTimes: number[] = [];
   const lastClients: SimState['lastClients'] = [];
   const controlMessages: ControlRecord[] = [];
+  const dialMessages: DialRecord[] = [];
+  const offline = new Set<string>();
+  const placeDial = createDialHandler({
+    play: (s) => sim!.play(s, { speed: 1 }),
+    phones: () => SIM_USERS.map((u) => u.endpoint),
+    offline: () => [...offline],
+    timing: () => opts.dialTiming ?? DIAL_TIMING,
+  });
 
   const control = (f: ControlFrame) => {
     const call = player.find(f.callId);
@@ -125,6 +151,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     },
     authFailed: () => void (authFailures += 1),
     control,
+    dial(frame, users) {
+      const result = placeDial(frame, users);
+      dialMessages.push({ at: now(), ref: frame.ref, endpoint: frame.endpoint, number: frame.number, ok: result.ok, ...(result.callId ? { callId: result.callId } : {}), ...(result.reason ? { reason: result.reason } : {}) });
+      return result;
+    },
     now,
   };
   const ws = createWsEndpoint(ctx);
@@ -195,6 +226,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     inject: (frames, transport) => registry.inject(frames, transport),
     setHeartbeat: (ms) => registry.setHeartbeat(ms),
     onFrame: (listener) => hub.onPublish(listener),
+    setOffline: (endpoint, off) => void (off ? offline.add(endpoint) : offline.delete(endpoint)),
     state() {
       const s = registry.stats();
       return {
@@ -208,6 +240,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         authFailures,
         activeCalls: player.activeCalls().map((c) => ({ callId: c.callId, users: c.activeUsers() })),
         controlMessages: [...controlMessages],
+        dialMessages: dialMessages.map((d) => ({ ...d })),
       };
     },
     async close() {

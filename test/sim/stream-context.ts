@@ -13,6 +13,8 @@ export interface StreamContext {
   connected(client: StreamClient): void;
   authFailed(transport: 'ws' | 'sse'): void;
   control(frame: ControlFrame): Extract<ServerFrame, { type: 'control-result' }>;
+  /** Click-to-dial for a connection authenticated for `users` (see dial-handler.ts). */
+  dial(frame: Extract<ClientFrame, { type: 'dial' }>, users: string[]): Extract<ServerFrame, { type: 'dial-result' }>;
   now(): number;
 }
 

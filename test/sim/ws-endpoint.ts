@@ -64,6 +64,7 @@ export function createWsEndpoint(ctx: StreamContext) {
       }
       if (frame.type === 'ping') return ctx.registry.send(client, { type: 'pong', nonce: frame.nonce });
       if (frame.type === 'control') return ctx.registry.send(client, ctx.control(frame));
+      if (frame.type === 'dial') return ctx.registry.send(client, ctx.dial(frame, client.users));
       ctx.registry.send(client, { type: 'error', code: 'already-authenticated', message: 'auth is only accepted as the first frame' });
     });
   });

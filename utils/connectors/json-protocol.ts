@@ -48,6 +48,8 @@ export const serverFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('heartbeat'), at: epochMs }),
   z.object({ type: z.literal('pong'), nonce: z.string().max(64) }),
   z.object({ type: z.literal('control-result'), ref: z.string().max(64), ok: z.boolean(), reason: z.string().max(500).optional() }),
+  /** Answer to `dial`: `callId` names the call the PBX placed (its call events follow), or why not. */
+  z.object({ type: z.literal('dial-result'), ref: z.string().max(64), ok: z.boolean(), callId: z.string().max(128).optional(), reason: z.string().max(500).optional() }),
   z.object({ type: z.literal('error'), code: z.string().max(64), message: z.string().max(500) }),
 ]);
 
@@ -69,6 +71,16 @@ export const clientFrame = z.discriminatedUnion('type', [
     set: variables,
     route: z.object({ type: z.string(), name: z.string() }).nullable(),
     break: z.boolean(),
+  }),
+  /**
+   * Click-to-dial: ring `endpoint` (one of this connection's `auth.users`) first, then dial
+   * `number` from it. `number` is what the PBX dials: digits, or `+` and digits (E.164).
+   */
+  z.object({
+    type: z.literal('dial'),
+    ref: z.string().max(64),
+    endpoint: z.string().min(1).max(128),
+    number: z.string().regex(/^\+?[0-9]{1,20}$/),
   }),
 ]);
 

@@ -63,6 +63,25 @@ export const settingsSchema = z.object({
     /** ISO 3166 alpha-2; national formats and E.164 are derived from it. */
     homeCountry: z.string().regex(/^[A-Z]{2}$/).default('DE'),
   }).prefault({}),
+  /** Click-to-dial: the user's phone rings first, then the PBX dials the number (ARI originate or a `dial` frame). */
+  dialling: z.object({
+    /** Which of the user's endpoints rings; empty: the first of connection.endpoints. */
+    phone: z.string().max(128).default(''),
+    /** ARI: the dialplan context the number is dialled in once the phone answers. */
+    context: z.string().regex(/^[A-Za-z0-9_.-]{1,80}$/).default('from-internal'),
+    /** ARI: caller ID the user's phone shows while it rings; empty shows the number it will call. */
+    callerId: z.string().max(80).regex(/^[^\u0000-\u001F\u007F]*$/).default(''),
+    /** ARI: seconds the user's phone rings before the attempt is given up. */
+    ringTimeoutS: z.number().int().min(5).max(120).default(30),
+    /** Digits the PBX needs before every outside number (e.g. 0); empty for none. */
+    outsidePrefix: z.string().regex(/^[0-9]{0,4}$/).default(''),
+    /** Before a foreign number's country code; empty: the home country's (00, 011 …). */
+    intlPrefix: z.string().regex(/^[0-9]{0,6}$/).default(''),
+    /** Numbers of up to this many digits are internal extensions, dialled as they are. */
+    internalDigits: z.number().int().min(0).max(10).default(6),
+    /** `pbx`: national/international digits with the prefixes above; `e164`: +4930… as is. */
+    sendAs: z.enum(['pbx', 'e164']).default('pbx'),
+  }).prefault({}),
   advanced: z.object({
     lookupTimeoutMs: ms(2000, 100, 30_000),
     maxReplyBytes: z.number().int().min(1024).max(65_536).default(65_536),
