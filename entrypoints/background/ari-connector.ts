@@ -3,7 +3,9 @@ import { ariChannelsUrl, ariEventsUrl, createAriTranslator } from '@/utils/conne
 import { openWebSocket, type WebSocketCtor } from '@/utils/connectors/ws-link';
 import type { ReplyActions } from '@/utils/engine/cti-engine';
 import type { Settings } from '@/utils/settings/schema';
-import { resumeSaver, type Connector, type ConnectorDeps } from './connector';
+import { ariOriginateRequest } from '@/utils/dial/plan-dial';
+import { originateRefusal } from '@/utils/dial/originate-refusal';
+import { resumeSaver, type Connector, type ConnectorDeps, type DialOutcome } from './connector';
 
 /** A call held in Stasis continues by itself after this, whatever the lookups are doing. */
 const STASIS_GRACE_MS = 1000;
@@ -110,7 +112,31 @@ export function createAriConnector(settings: Settings, deps: ConnectorDeps): Con
     }
   }
 
+  /** Click-to-dial: `POST /ari/channels` rings the user's phone, then the dialplan dials the number. */
+  async function dial(plan: Parameters<NonNullable<Connector['dial']>>[0]): Promise<DialOutcome> {
+    const channelId = `ctipop-${crypto.randomUUID()}`;
+    const d = settings.dialling;
+    const request = ariOriginateRequest(plan, { context: d.context, callerId: d.callerId, ringTimeoutS: d.ringTimeoutS }, channelId);
+    if (!request.ok) return { ok: false, reason: request.error };
+    const call = (path: string, method: string) =>
+      fetch(keyed(ariRequestUrl(c.url, { ...request.value, path, query: method === 'GET' ? {} : request.value.query })), { method, credentials: 'omit', cache: 'no-store', signal: AbortSignal.timeout(REST_TIMEOUT_MS) });
+    try {
+      const response = await call(request.value.path, 'POST');
+      if (response.ok) return { ok: true, callId: channelId };
+      const message = String(((await response.json().catch(() => ({}))) as { message?: unknown }).message ?? '');
+      const [tech, resource] = plan.endpoint.split('/');
+      const info = response.status === 401 || response.status === 403 ? undefined
+        : await call(`/ari/endpoints/${encodeURIComponent(tech!)}/${encodeURIComponent(resource!)}`, 'GET')
+          .then(async (r) => ({ status: r.status, state: r.ok ? String(((await r.json()) as { state?: unknown }).state) : undefined }))
+          .catch(() => undefined);
+      return { ok: false, reason: originateRefusal(response.status, message, plan.endpoint, info) };
+    } catch (error) {
+      return { ok: false, reason: `ARI unreachable: ${(error as Error).message}` };
+    }
+  }
+
   return {
+    dial,
     open: (sink) => openWebSocket(ariEventsUrl(c.url, app, c.secret), sink, WebSocket as unknown as WebSocketCtor),
     async onOpen() {
       try {

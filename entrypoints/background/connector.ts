@@ -6,7 +6,13 @@ import { openSse } from '@/utils/connectors/sse-link';
 import { openWebSocket, type WebSocketCtor } from '@/utils/connectors/ws-link';
 import type { ReplyActions } from '@/utils/engine/cti-engine';
 import type { Settings } from '@/utils/settings/schema';
+import { dialFrame, type DialPlan } from '@/utils/dial/plan-dial';
 import { createAriConnector } from './ari-connector';
+
+/** The PBX placed the call (`callId` names it when the PBX said so), or why it did not. */
+export type DialOutcome = { ok: true; callId?: string } | { ok: false; reason: string };
+/** A PBX that has not answered a `dial` by then is taken as not having placed the call. */
+const DIAL_ANSWER_MS = 5000;
 
 /** Changes every time the browser starts the worker anew: lets a server (and our tests) tell a reconnect from a restart. */
 const WORKER_INSTANCE = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -18,6 +24,8 @@ export interface Connector {
   ping(): string | undefined;
   /** Present when the connector can ask the PBX to act on a reply. */
   control?: (callId: string, actions: ReplyActions) => Promise<{ ok: boolean; reason?: string }>;
+  /** Present when the connector can place calls (ARI originate, or `dial` on the WebSocket stream). */
+  dial?: (plan: DialPlan) => Promise<DialOutcome>;
   /** Dropped frames and why (shown as the connection's last problem). */
   problems: () => { dropped: number; last?: string };
 }
@@ -57,12 +65,15 @@ export function createConnector(settings: Settings, deps: ConnectorDeps): Connec
   let last: string | undefined;
   let nonce = 0;
   const pending = new Map<string, (r: { ok: boolean; reason?: string }) => void>();
+  const dials = new Map<string, (r: DialOutcome) => void>();
   let link: Link | undefined;
   const saveResume = resumeSaver(deps.saveResume);
   const onFrame = (raw: string, id?: string) => {
     const out = session.handle(raw, id);
     if (out.problem) last = out.problem;
     if (out.controlResult) pending.get(out.controlResult.ref)?.(out.controlResult);
+    const d = out.dialResult;
+    if (d) dials.get(d.ref)?.(d.ok ? { ok: true, callId: d.callId } : { ok: false, reason: `the PBX refused: ${d.reason ?? 'no reason given'}` });
     if (out.events.length) saveResume(deps.emit(out.events), session.state());
     else if (out.hello) saveResume(Promise.resolve(), session.state());
   };
@@ -94,6 +105,20 @@ export function createConnector(settings: Settings, deps: ConnectorDeps): Connec
             pending.set(ref, settle);
             const sent = link?.send(JSON.stringify({ type: 'control', ref, callId, set: actions.set, route: actions.route, break: actions.break }));
             if (!sent) settle({ ok: false, reason: 'not connected to the PBX' });
+          })
+      : undefined,
+    dial: ws
+      ? (plan) =>
+          new Promise((resolve) => {
+            const ref = `d${++nonce}`;
+            const timer = setTimeout(() => settle({ ok: false, reason: `the PBX did not answer within ${DIAL_ANSWER_MS / 1000} s` }), DIAL_ANSWER_MS);
+            const settle = (r: DialOutcome) => {
+              clearTimeout(timer);
+              dials.delete(ref);
+              resolve(r);
+            };
+            dials.set(ref, settle);
+            if (!link?.send(JSON.stringify(dialFrame(plan, ref)))) settle({ ok: false, reason: 'not connected to the PBX' });
           })
       : undefined,
     problems: () => ({ dropped: session.stats.dropped, last }),

@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import type { Call } from '@/utils/calls/call';
 import { buildCdr, dispositionOf } from '@/utils/cdr/build-cdr';
+import { otherParty } from '@/utils/calls/other-party';
 import { VIEW_KEY, type CallCard, type ConnectionHealth, type HistoryEntry, type ViewState } from '@/utils/view-state';
 import type { Worker } from './worker';
 
@@ -39,9 +40,12 @@ export function createViewPublisher(worker: () => Worker | undefined): ViewPubli
       : [];
     const outbox = w?.outbox.view() ?? { pending: 0, dead: [] };
     const dead = new Set(outbox.dead.map((d) => d.key));
+    const endpoints = w?.settings.connection.endpoints ?? [];
     return {
       connection: health,
       calls: [...active, ...recent],
+      dials: w?.dials.current(new Set(Object.keys(w.engine.book().calls))) ?? [],
+      phones: { endpoints, selected: w?.settings.dialling.phone || endpoints[0] || '' },
       history: (history ?? []).map((h) => {
         const key = h.postcallKey;
         if (!key) return h;
@@ -77,8 +81,7 @@ export function createViewPublisher(worker: () => Worker | undefined): ViewPubli
       const entry: HistoryEntry = {
         id: call.id,
         direction: call.direction,
-        number: call.variables.calleridnumber ?? '',
-        name: call.variables.calleridname ?? '',
+        ...otherParty(call),
         startedAt: call.offeredAt,
         endedAt: call.endedAt ?? Date.now(),
         outcome,

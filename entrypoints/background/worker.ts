@@ -10,8 +10,10 @@ import { createConnector, type Connector } from './connector';
 import { createOutboxAdapter, type OutboxAdapter } from './outbox';
 import { loadWorkerSettings } from './settings';
 import { createViewPublisher, type ViewPublisher } from './view';
-import { clearNotification, notifyCall } from './notifications';
+import { clearNotification, notifyCall, notifyMissed } from './notifications';
+import { isMissed } from '@/utils/calls/other-party';
 import { showPop } from '@/utils/adapters/pop-target';
+import { createDialTracker, type DialTracker } from '@/utils/dial/dial-tracker';
 
 const BOOK_KEY = 'book';
 const RESUME_KEY = 'resume';
@@ -30,6 +32,7 @@ export interface Worker {
   view: ViewPublisher;
   connection?: Connection;
   connector?: Connector;
+  dials: DialTracker;
   restartConnection(): void;
 }
 
@@ -64,6 +67,7 @@ async function start(): Promise<Worker> {
         view.recordHistory(call, key);
         // Answered elsewhere or over: the incoming-call notification has nothing left to offer.
         void clearNotification(call.id).catch(() => undefined);
+        if (isMissed(call) && settings.current.behaviour.notifications) void notifyMissed(call).catch(() => undefined);
       },
       control: (callId, actions) => w.connector?.control?.(callId, actions) ?? Promise.resolve({ ok: false, reason: 'the connector cannot control calls' }),
       saveBook: (b) => browser.storage.local.set({ [BOOK_KEY]: b }),
@@ -78,6 +82,7 @@ async function start(): Promise<Worker> {
     lookups,
     outbox,
     view,
+    dials: createDialTracker({ now: Date.now, ringTimeoutS: () => settings.current.dialling.ringTimeoutS }),
     restartConnection() {
       w.connection?.stop();
       w.connection = undefined;
