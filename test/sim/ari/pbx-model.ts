@@ -509,7 +509,10 @@ export function createPbxModel(o: PbxOptions = {}) {
     open(spec: ScenarioCall): SimCall {
       const internal = 'endpoint' in spec.from && spec.steps.some((s) => s.do === 'ring' && s.endpoints.length > 0 && !s.endpoints.includes((spec.from as { endpoint: string }).endpoint));
       const kind = 'endpoint' in spec.from ? (internal ? 'internal' : 'outbound') : 'inbound';
-      return { spec, kind, ringing: [], dialStarted: false, bridges: [], originated: false, ended: false };
+      // Originate: the first phone rung is the caller's own (with or without an `offer` step before).
+      const firstRing = spec.steps.find((s) => s.do === 'ring');
+      const originated = 'endpoint' in spec.from && firstRing?.do === 'ring' && firstRing.endpoints.includes(spec.from.endpoint);
+      return { spec, kind, ringing: [], dialStarted: false, bridges: [], originated, ended: false };
     },
     step(call: SimCall, s: ScenarioStep, at: number): AriFrame[] {
       switch (s.do) {
