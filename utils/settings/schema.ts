@@ -69,8 +69,8 @@ export const settingsSchema = z.object({
     phone: z.string().max(128).default(''),
     /** ARI: the dialplan context the number is dialled in once the phone answers. */
     context: z.string().regex(/^[A-Za-z0-9_.-]{1,80}$/).default('from-internal'),
-    /** ARI: caller ID the user's phone shows while it rings; empty shows the number it will call. */
-    callerId: z.string().max(80).regex(/^[^\u0000-\u001F\u007F]*$/).default(''),
+    /** ARI: caller ID the user's phone shows while it rings; empty shows the number it will call. (\x escapes: Chrome reads policy patterns with RE2, which refuses \u.) */
+    callerId: z.string().max(80).regex(/^[^\x00-\x1F\x7F]*$/).default(''),
     /** ARI: seconds the user's phone rings before the attempt is given up. */
     ringTimeoutS: z.number().int().min(5).max(120).default(30),
     /** Digits the PBX needs before every outside number (e.g. 0); empty for none. */
