@@ -20,7 +20,7 @@ export interface SidePanelProps {
   onOpenInTab: (callId: string) => void;
   onOpenOptions: () => void;
   /** Click-to-dial: `phone` is one of the user's endpoints (empty: the default one). */
-  onDial: (input: string, phone: string) => Promise<DialReply>;
+  onDial: (input: string, phone: string, asDialled?: boolean) => Promise<DialReply>;
 }
 
 export function SidePanel({ view, now, error, formatTime, onDoNotDisturb, onRetry, onOpenInTab, onOpenOptions, onDial }: SidePanelProps) {
@@ -63,7 +63,7 @@ export function SidePanel({ view, now, error, formatTime, onDoNotDisturb, onRetr
             )}
           </section>
           <DeadLetters outbox={view.outbox} now={now} onRetry={onRetry} />
-          <HistoryList history={view.history} formatTime={formatTime} onCallBack={(number) => void onDial(number, '')} />
+          <HistoryList history={view.history} formatTime={formatTime} onCallBack={(number, asDialled) => void onDial(number, '', asDialled)} />
         </>
       )}
     </div>

@@ -54,7 +54,7 @@ export interface MessageMap {
    * among their own endpoints (checked against the settings); nothing else but the number is taken
    * from the sender.
    */
-  dial: { req: { input: string; phone?: string }; res: DialReply };
+  dial: { req: { input: string; phone?: string; asDialled?: boolean }; res: DialReply };
 }
 
 export type MessageName = keyof MessageMap;

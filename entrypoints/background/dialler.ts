@@ -9,9 +9,9 @@ import { worker } from './worker';
  * a missed call's notification, a `tel:` link): the number is normalised and checked, the phone is
  * one of the user's own, and a repeat of the same request within seconds places nothing.
  */
-export async function placeCall(input: string, phone?: string): Promise<DialReply> {
+export async function placeCall(input: string, phone?: string, asDialled = false): Promise<DialReply> {
   const w = await worker();
-  const plan = planDial(input, w.settings, phone);
+  const plan = planDial(input, w.settings, phone, asDialled);
   if (!plan.ok) return { ok: false, reason: plan.error };
   const dial = w.connector?.dial;
   if (!dial) {

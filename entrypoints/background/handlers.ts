@@ -59,8 +59,8 @@ export const handlers: Handlers = {
     await openInTab(card.pop.url, w.settings.behaviour.reuseTab, true);
     return { ok: true };
   },
-  dial({ input, phone }) {
-    return placeCall(input, phone);
+  dial({ input, phone, asDialled }) {
+    return placeCall(input, phone, asDialled);
   },
   async panelPresence({ open, windowId }) {
     await notePanel(open, windowId);

@@ -39,7 +39,9 @@ describe.each<BrowserKind>(['chromium', 'firefox'])('click-to-dial in %s', (kind
 
   /** Enters a number in the dial box and presses Enter twice, as an impatient person does. */
   async function dialFromBox(number: string) {
-    await panel.click('[data-testid="dial-input"]', { count: 3 });
+    await panel.bringToFront();
+    // Select what a refused number left in the box, so typing replaces it.
+    await panel.$eval('[data-testid="dial-input"]', (e) => (e as HTMLInputElement).select());
     await panel.type('[data-testid="dial-input"]', number);
     await panel.keyboard.press('Enter');
     await panel.keyboard.press('Enter');
@@ -71,7 +73,6 @@ describe.each<BrowserKind>(['chromium', 'firefox'])('click-to-dial in %s', (kind
 
   it('ARI, dial box: a double Enter places one originate from the user’s phone; Calling … becomes the outbound call', async () => {
     await dialFromBox('030 123 4567');
-    await waitForText(panel, '[data-testid="dial-card"], [data-testid="call-card"]', /030|00301234567|\+49 30 1234567/, 5000);
     await outboundShown(1);
     expect(originates().map((r) => ({ ...r.query, channelId: r.query.channelId?.startsWith('ctipop-') }))).toEqual([
       { endpoint: 'PJSIP/100', extension: DIALLED, context: 'from-internal', priority: '1', timeout: '30', callerId: `"+49 30 1234567" <${DIALLED}>`, channelId: true },
@@ -79,7 +80,8 @@ describe.each<BrowserKind>(['chromium', 'firefox'])('click-to-dial in %s', (kind
   });
 
   it('ARI, history: "Call back" places one originate to the same number', async () => {
-    await panel.click('[data-testid="history-call-back"]');
+    await panel.bringToFront();
+    await panel.$eval('[data-testid="history-call-back"]', (e) => (e as HTMLButtonElement).click());
     await waitFor('the second originate', () => originates().length === 2 || undefined, 10_000);
     expect(originates()[1]!.query.extension).toBe(DIALLED);
     await outboundShown(2);

@@ -39,9 +39,15 @@ export function dialPhone(s: Pick<Settings, 'connection' | 'dialling'>, choice?:
   return { ok: true, value: endpoint };
 }
 
-/** A number from anywhere → the number to dial and the phone to ring, or why not. */
-export function planDial(input: string, s: Pick<Settings, 'numbers' | 'dialling' | 'connection'>, choice?: string): Result<DialPlan> {
-  const number = dialNumber(input, dialRules(s));
+/**
+ * A number from anywhere → the number to dial and the phone to ring, or why not. `asDialled` is for
+ * a number the PBX itself reported as dialled (an outbound call's `exten`, prefixes included): it
+ * is dialled again as it is, if it is digits only, instead of being read as a written number.
+ */
+export function planDial(input: string, s: Pick<Settings, 'numbers' | 'dialling' | 'connection'>, choice?: string, asDialled = false): Result<DialPlan> {
+  const number: Result<DialNumber> = asDialled && DIAL_STRING.test(input)
+    ? { ok: true, value: { dial: input, display: input, kind: input.length <= s.dialling.internalDigits ? 'internal' : 'outside', e164: input.startsWith('+') ? input : '' } }
+    : dialNumber(input, dialRules(s));
   if (!number.ok) return number;
   const endpoint = dialPhone(s, choice);
   if (!endpoint.ok) return endpoint;

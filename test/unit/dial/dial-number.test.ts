@@ -92,8 +92,8 @@ describe('planDial and the ARI originate request', () => {
       fc.tuple(fc.constantFrom('tel:', 'sip:', 'callto:', ''), fc.string({ maxLength: 20 }), fc.constantFrom('&PJSIP/666', '@evil', ';context=x', ',w', '\n', '/x', '&Local/1@y'), fc.string({ maxLength: 10 })).map((p) => p.join('')),
       fc.stringMatching(/^[+]?[0-9 ()./,;&@-]{0,30}$/),
     );
-    fc.assert(fc.property(hostile, phone, (input, choice) => {
-      const plan = planDial(input, settings, choice);
+    fc.assert(fc.property(hostile, phone, fc.boolean(), (input, choice, asDialled) => {
+      const plan = planDial(input, settings, choice, asDialled);
       if (!plan.ok) return;
       const request = ariOriginateRequest(plan.value, target, 'ctipop-x');
       expect(request.ok).toBe(true);
@@ -105,6 +105,12 @@ describe('planDial and the ARI originate request', () => {
       expect(Object.keys(q).sort()).toEqual(['callerId', 'channelId', 'context', 'endpoint', 'extension', 'priority', 'timeout']);
       expect(request.value.path).toBe('/ari/channels');
     }), { numRuns: 3000 });
+  });
+
+  it('calls back an outbound call with the digits the PBX dialled, prefixes and all, not re-read', () => {
+    expect(planDial('00301234567', settings, undefined, true)).toMatchObject({ value: { number: { dial: '00301234567' } } });
+    expect(planDial('0030 1234567', settings, undefined, true)).toMatchObject({ ok: true });
+    expect(planDial('100&PJSIP/101', settings, undefined, true)).toMatchObject({ ok: false });
   });
 
   it('the CLI prints the dial string, the ARI request, or refused with exit 1', () => {
