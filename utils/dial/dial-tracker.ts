@@ -63,8 +63,8 @@ export function createDialTracker(opts: { now: () => number; ringTimeoutS: () =>
     failed(id: string, reason: string) {
       const card = cards.find((c) => c.id === id);
       if (!card) return;
-      // A refused call may be tried again at once (after fixing the phone, say).
-      asked.delete(`${card.endpoint}\n${card.dial}`);
+      // A refusal does not reopen the double-click window: the second click of a double click
+      // arrives after a quick refusal and would otherwise ask the PBX again.
       card.state = 'failed';
       card.reason = reason;
       card.at = opts.now();

@@ -21,11 +21,14 @@ describe('dial tracker', () => {
     expect(tracker.begin(plan('0301234567'))).toBeDefined();
   });
 
-  it('a refusal shows with its reason and may be retried at once', () => {
-    const tracker = createDialTracker({ now: () => 0, ringTimeoutS: () => 30 });
+  it('a refusal shows with its reason; the double click after a quick refusal places nothing, a later retry does', () => {
+    let t = 0;
+    const tracker = createDialTracker({ now: () => t, ringTimeoutS: () => 30 });
     const card = tracker.begin(plan('100'))!;
     tracker.failed(card.id, 'your phone PJSIP/100 is offline');
     expect(tracker.current(new Set())).toMatchObject([{ state: 'failed', reason: 'your phone PJSIP/100 is offline' }]);
+    expect(tracker.begin(plan('100'))).toBeUndefined();
+    t += DOUBLE_CLICK_MS;
     expect(tracker.begin(plan('100'))).toBeDefined();
   });
 });
