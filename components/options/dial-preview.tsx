@@ -1,7 +1,11 @@
 import { useState } from 'preact/hooks';
 import { planDial } from '@/utils/dial/plan-dial';
 import type { Settings } from '@/utils/settings/schema';
+import { loadAllPhoneMetadata } from '@/utils/templates/all-phone-metadata';
 import { useT } from '../i18n-context';
+
+// The options page may carry every number plan (90 kB); the background loads them per country.
+loadAllPhoneMetadata();
 
 /** "This dials as …" for a sample number, live from the form's (unsaved) dialling rules. */
 export function DialPreview({ settings, id }: { settings: Settings; id: string }) {

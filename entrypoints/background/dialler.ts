@@ -1,5 +1,7 @@
 import { browser } from 'wxt/browser';
 import { planDial } from '@/utils/dial/plan-dial';
+import { numberPart } from '@/utils/dial/dial-number';
+import { preparePhoneMetadata } from '@/utils/templates/phone-metadata';
 import { missedCallIdOf } from './notifications';
 import type { DialReply } from '@/utils/messages';
 import { worker } from './worker';
@@ -11,6 +13,9 @@ import { worker } from './worker';
  */
 export async function placeCall(input: string, phone?: string, asDialled = false): Promise<DialReply> {
   const w = await worker();
+  // The number plans this number needs (home country, and its own calling code) before reading it.
+  const written = numberPart(input);
+  await preparePhoneMetadata(written.ok ? written.value : input, w.settings.numbers.homeCountry);
   const plan = planDial(input, w.settings, phone, asDialled);
   if (!plan.ok) return { ok: false, reason: plan.error };
   const dial = w.connector?.dial;

@@ -13,6 +13,8 @@ import { createViewPublisher, type ViewPublisher } from './view';
 import { clearNotification, notifyCall, notifyMissed } from './notifications';
 import { isMissed } from '@/utils/calls/other-party';
 import { showPop } from '@/utils/adapters/pop-target';
+import { preparePhoneMetadata } from '@/utils/templates/phone-metadata';
+import { usePackagedPhoneMetadata } from './phone';
 import { createDialTracker, type DialTracker } from '@/utils/dial/dial-tracker';
 
 const BOOK_KEY = 'book';
@@ -43,13 +45,22 @@ export function worker(): Promise<Worker> {
 }
 
 async function start(): Promise<Worker> {
-  const settings = await loadWorkerSettings();
-  const stored = await browser.storage.local.get([BOOK_KEY, RESUME_KEY]);
+  usePackagedPhoneMetadata();
+  // Both reads at once: a woken worker reconnects as soon as it knows settings and resume point.
+  const [settings, stored] = await Promise.all([loadWorkerSettings(), browser.storage.local.get([BOOK_KEY, RESUME_KEY])]);
+  // The home country's number plan, before the first call needs it.
+  void preparePhoneMetadata('', settings.current.numbers.homeCountry);
   const book = (stored[BOOK_KEY] as CallBook | undefined) ?? emptyBook();
   let resume: unknown = stored[RESUME_KEY];
 
   const lookups = createRunner(settings.current);
-  const view = createViewPublisher(() => w);
+  const view = createViewPublisher({
+    calls: () => Object.values(engine.book().calls),
+    activity: (id) => engine.activity(id),
+    outbox: { view: () => outbox.view(), isPending: (key) => outbox.isPending(key) },
+    settings: () => settings.current,
+    dials: () => w.dials.current(new Set(Object.keys(engine.book().calls))),
+  });
   const outbox = await createOutboxAdapter(settings.current, () => view.changed());
 
   const engine = createEngine(
@@ -61,10 +72,12 @@ async function start(): Promise<Worker> {
         const where = await showPop(url, settings.current, () => notifyCall(call, engine.activity(call.id)));
         const a = engine.activity(call.id);
         if (a) a.pop.detail = where;
+        // The side panel renders the pop from the view: publish it now, not at the next throttle tick.
+        if (where === 'sidepanel') view.changed(true);
       },
       queuePostCall: (key, url) => outbox.enqueue(key, url),
       onEnded: (call, key) => {
-        view.recordHistory(call, key);
+        engine.prune(view.recordHistory(call, key));
         // Answered elsewhere or over: the incoming-call notification has nothing left to offer.
         void clearNotification(call.id).catch(() => undefined);
         if (isMissed(call) && settings.current.behaviour.notifications) void notifyMissed(call).catch(() => undefined);
@@ -93,7 +106,12 @@ async function start(): Promise<Worker> {
         return;
       }
       const connector = createConnector(s, {
-        emit: (events) => Promise.all(events.map((e) => engine.handle(e))),
+        // Called as the frame arrives: lookup deadlines count from now. The resume point is
+        // written once the events are stored and their pops shown, never ahead of a pop.
+        emit: (events) => {
+          const arrivedAt = Date.now();
+          return Promise.all(events.map((e) => engine.handle(e, arrivedAt))).then(() => engine.popsShown());
+        },
         activeCallIds: () => Object.values(engine.book().calls).filter((c) => c.state !== 'ended').map((c) => c.id),
         saveResume: (state) => {
           resume = state;

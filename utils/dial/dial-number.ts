@@ -1,5 +1,6 @@
-import { getCountryCallingCode, isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min';
+import { getCountryCallingCode, isSupportedCountry, parsePhoneNumberFromString, type CountryCode, type PhoneNumber } from 'libphonenumber-js/core';
 import type { Result } from '../result';
+import { phoneMetadata } from '../templates/phone-metadata';
 
 /** The admin's dialling rules (settings group `dialling`, plus the home country). */
 export interface DialRules {
@@ -71,9 +72,9 @@ export function dialNumber(input: string, rules: DialRules): Result<DialNumber> 
   if (!compact.startsWith('+') && digits.length <= rules.internalDigits) {
     return { ok: true, value: { dial: digits, display: digits, kind: 'internal', e164: '' } };
   }
-  const country = (isSupportedCountry(rules.homeCountry) ? rules.homeCountry : undefined) as CountryCode | undefined;
+  const country = (isSupportedCountry(rules.homeCountry as CountryCode, phoneMetadata()) ? rules.homeCountry : undefined) as CountryCode | undefined;
   if (!country && !compact.startsWith('+')) return refuse(`no home country is set to read a number without "+" (set Numbers → home country)`);
-  const parsed = parsePhoneNumberFromString(compact, country);
+  const parsed = parsePhoneNumberFromString(compact, { defaultCountry: country }, phoneMetadata());
   if (!parsed || !parsed.isPossible()) {
     return refuse(`${digits.length} digits are not a possible phone number${compact.startsWith('+') ? '' : ` in ${rules.homeCountry}`}`);
   }
@@ -81,10 +82,10 @@ export function dialNumber(input: string, rules: DialRules): Result<DialNumber> 
   const display = parsed.formatInternational();
   if (rules.sendAs === 'e164') return ok(e164, display, e164);
   // The home country's own calling code is dialled nationally (for NANP: the US and Canada alike).
-  const national = country !== undefined && parsed.countryCallingCode === getCountryCallingCode(country);
+  const national = country !== undefined && parsed.countryCallingCode === getCountryCallingCode(country, phoneMetadata());
   const dial = national
     ? rules.outsidePrefix + parsed.format('NATIONAL').replace(/\D/g, '')
-    : rules.outsidePrefix + (rules.intlPrefix || iddOf(country)) + parsed.countryCallingCode + parsed.nationalNumber;
+    : rules.outsidePrefix + (rules.intlPrefix || iddOf(country, parsed)) + parsed.countryCallingCode + parsed.nationalNumber;
   return ok(dial, display, e164);
 }
 
@@ -122,11 +123,11 @@ export function numberPart(input: string): Result<string> {
 }
 
 /** The home country's international call prefix (`00` in most of the world, `011` in NANP). */
-function iddOf(country: CountryCode | undefined): string {
+function iddOf(country: CountryCode | undefined, parsed: PhoneNumber): string {
   if (!country) return '00';
-  // libphonenumber knows it as the prefix it puts before a foreign number dialled from `country`.
-  const probe = parsePhoneNumberFromString(country === 'GB' ? '+33123456789' : '+442079460123');
-  const idd = probe?.format('IDD', { fromCountry: country })?.replace(/\D/g, '') ?? '';
-  const tail = probe ? probe.countryCallingCode + probe.nationalNumber : '';
-  return idd.endsWith(tail) ? idd.slice(0, idd.length - tail.length) || '00' : '00';
+  // libphonenumber knows it as what it puts before this very number dialled from `country`
+  // (both plans are loaded already: the home country's and the number's).
+  const idd = parsed.format('IDD', { fromCountry: country })?.replace(/\D/g, '') ?? '';
+  const tail = parsed.countryCallingCode + parsed.nationalNumber;
+  return idd.endsWith(tail) && idd.length > tail.length ? idd.slice(0, idd.length - tail.length) : '00';
 }
