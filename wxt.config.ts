@@ -39,7 +39,7 @@ export default defineConfig({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
-    permissions: ['storage', 'alarms', 'notifications', 'tabs', 'idle', ...(browser === 'chrome' ? ['sidePanel'] : [])],
+    permissions: ['storage', 'alarms', 'notifications', 'tabs', 'idle', 'contextMenus', ...(browser === 'chrome' ? ['sidePanel'] : [])],
     // Hosts are requested at runtime for exactly the configured origins (options page).
     optional_host_permissions: ['http://*/*', 'https://*/*'],
     host_permissions: [],
@@ -59,6 +59,8 @@ export default defineConfig({
           // Firefox MV3's default CSP adds upgrade-insecure-requests, which silently turns
           // ws://127.0.0.1 into wss:// and breaks PBXs on a LAN without TLS (TOOLCHAIN.md §4).
           content_security_policy: { extension_pages: "script-src 'self'; object-src 'self'" },
+          // Firefox lets an extension handle tel: links with one of its own pages (README, "Click-to-dial").
+          protocol_handlers: [{ protocol: 'tel', name: 'CTI Pop', uriTemplate: '/dial.html?uri=%s' }],
         }),
   }),
 });

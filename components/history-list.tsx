@@ -7,7 +7,7 @@ import { useT } from './i18n-context';
 const OUTCOMES: HistoryFilter['outcome'][] = ['all', 'answered', 'missed', 'busy', 'failed', 'answered-elsewhere'];
 const POSTCALL_TONE = { none: 'idle', pending: 'warn', delivered: 'ok', dead: 'error' } as const;
 
-export function HistoryList({ history, formatTime }: { history: HistoryEntry[]; formatTime: (epochMs: number) => string }) {
+export function HistoryList({ history, formatTime, onCallBack }: { history: HistoryEntry[]; formatTime: (epochMs: number) => string; onCallBack: (number: string, asDialled: boolean) => void }) {
   const t = useT();
   const [filter, setFilter] = useState<HistoryFilter>({ query: '', outcome: 'all' });
   const rows = filterHistory(history, filter);
@@ -48,6 +48,11 @@ export function HistoryList({ history, formatTime }: { history: HistoryEntry[]; 
               <div class="history-meta">
                 <span class={`badge outcome-${entry.outcome}`}>{t(`history_outcome_${entry.outcome.replace('-', '_')}`)}</span>
                 <span class="mono muted">{formatDuration(entry.billsec)}</span>
+                {entry.number && (
+                  <button type="button" class="small" data-testid="history-call-back" title={t('call_back_number', party.number)} onClick={() => onCallBack(entry.number, entry.direction === 'outbound')}>
+                    {t('call_back')}
+                  </button>
+                )}
                 {entry.postcall !== 'none' && (
                   <span class={`badge tone-${POSTCALL_TONE[entry.postcall]}`} data-testid="history-postcall" data-postcall={entry.postcall}>
                     {t(`postcall_${entry.postcall}`)}

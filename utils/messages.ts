@@ -37,6 +37,9 @@ export interface TestBenchResult {
   pop: { target: string; url?: string; refused?: string };
 }
 
+/** `duplicate`: the same call was asked for a moment ago (a double click) and is not placed twice. */
+export type DialReply = { ok: true; display: string; duplicate?: boolean } | { ok: false; reason: string };
+
 export interface MessageMap {
   getView: { req: Record<string, never>; res: ViewState };
   setDoNotDisturb: { req: { on: boolean }; res: { ok: true } };
@@ -46,6 +49,12 @@ export interface MessageMap {
   openCallPage: { req: { callId: string; where: 'tab' | 'panel' }; res: { ok: boolean } };
   /** Sent by the side panel when it opens and closes, so pops go to it while it is open. */
   panelPresence: { req: { open: boolean; windowId?: number }; res: { ok: true } };
+  /**
+   * Click-to-dial from the dial box, the history, a `tel:` link page. `phone` is the user's pick
+   * among their own endpoints (checked against the settings); nothing else but the number is taken
+   * from the sender.
+   */
+  dial: { req: { input: string; phone?: string; asDialled?: boolean }; res: DialReply };
 }
 
 export type MessageName = keyof MessageMap;

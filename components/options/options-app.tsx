@@ -16,6 +16,7 @@ import { ImportExport } from './import-export';
 import { PermissionsPanel } from './permissions-panel';
 import { RulesEditor } from './rules-editor';
 import { TestBench, type TestBenchProps } from './test-bench';
+import { DialPreview } from './dial-preview';
 
 export interface SaveOutcome {
   saved: Promise<{ ok: true } | { ok: false; error: string }>;
@@ -166,6 +167,7 @@ export function OptionsApp(props: OptionsAppProps) {
                   />
                 ),
               )}
+              {section === 'dialling' && <DialPreview settings={draft.values} id="dial-preview-options" />}
             </section>
           ))}
           <section id="permissions" class="card stack section" aria-labelledby="permissions-heading">
@@ -175,6 +177,7 @@ export function OptionsApp(props: OptionsAppProps) {
           <section id="testbench" class="card stack section" aria-labelledby="testbench-heading">
             <h2 id="testbench-heading">{t(sectionKey('testbench'))}</h2>
             <TestBench dirty={dirty} onRun={props.onRun} onTestConnection={props.onTestConnection} />
+            <DialPreview settings={draft.values} id="dial-preview-bench" />
           </section>
           <section id="importexport" class="card stack section" aria-labelledby="importexport-heading">
             <h2 id="importexport-heading">{t(sectionKey('importexport'))}</h2>

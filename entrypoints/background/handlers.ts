@@ -3,6 +3,7 @@ import { notePanel, openInTab, openPanel } from '@/utils/adapters/pop-target';
 import { runTestBench } from '@/utils/engine/test-bench';
 import type { Handlers } from '@/utils/messages';
 import { createConnector } from './connector';
+import { placeCall } from './dialler';
 import { worker } from './worker';
 
 const CONNECTION_TEST_MS = 5000;
@@ -57,6 +58,9 @@ export const handlers: Handlers = {
     if (!card?.pop.url) return { ok: false };
     await openInTab(card.pop.url, w.settings.behaviour.reuseTab, true);
     return { ok: true };
+  },
+  dial({ input, phone, asDialled }) {
+    return placeCall(input, phone, asDialled);
   },
   async panelPresence({ open, windowId }) {
     await notePanel(open, windowId);

@@ -33,6 +33,24 @@ export async function notifyCall(call: Call, _activity: CallActivity | undefined
   });
 }
 
+const MISSED = 'missed:';
+export const missedCallIdOf = (notificationId: string) => (notificationId.startsWith(MISSED) ? notificationId.slice(MISSED.length) : undefined);
+
+/** A missed inbound call with a number to call back: a notification offering to. */
+export async function notifyMissed(call: Call): Promise<void> {
+  const name = cleanValue(call.variables.calleridname ?? '');
+  const number = cleanValue(call.variables.calleridnumber ?? '');
+  await browser.notifications.create(`${MISSED}${call.id}`, {
+    type: 'basic',
+    iconUrl: browser.runtime.getURL('/icon/128.png'),
+    title: browser.i18n.getMessage('notificationMissed'),
+    message: name ? `${name} ${number}` : number,
+    ...(import.meta.env.FIREFOX
+      ? { contextMessage: browser.i18n.getMessage('notificationClickToCallBack') }
+      : { silent: true, buttons: [{ title: browser.i18n.getMessage('notificationCallBack') }] }),
+  });
+}
+
 export async function clearNotification(callId: string): Promise<void> {
   await browser.notifications.clear(notificationId(callId));
 }

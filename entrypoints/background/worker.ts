@@ -10,10 +10,12 @@ import { createConnector, type Connector } from './connector';
 import { createOutboxAdapter, type OutboxAdapter } from './outbox';
 import { loadWorkerSettings } from './settings';
 import { createViewPublisher, type ViewPublisher } from './view';
-import { clearNotification, notifyCall } from './notifications';
+import { clearNotification, notifyCall, notifyMissed } from './notifications';
+import { isMissed } from '@/utils/calls/other-party';
 import { showPop } from '@/utils/adapters/pop-target';
 import { preparePhoneMetadata } from '@/utils/templates/phone-metadata';
 import { usePackagedPhoneMetadata } from './phone';
+import { createDialTracker, type DialTracker } from '@/utils/dial/dial-tracker';
 
 const BOOK_KEY = 'book';
 const RESUME_KEY = 'resume';
@@ -32,6 +34,7 @@ export interface Worker {
   view: ViewPublisher;
   connection?: Connection;
   connector?: Connector;
+  dials: DialTracker;
   restartConnection(): void;
 }
 
@@ -56,6 +59,7 @@ async function start(): Promise<Worker> {
     activity: (id) => engine.activity(id),
     outbox: { view: () => outbox.view(), isPending: (key) => outbox.isPending(key) },
     settings: () => settings.current,
+    dials: () => w.dials.current(new Set(Object.keys(engine.book().calls))),
   });
   const outbox = await createOutboxAdapter(settings.current, () => view.changed());
 
@@ -76,6 +80,7 @@ async function start(): Promise<Worker> {
         engine.prune(view.recordHistory(call, key));
         // Answered elsewhere or over: the incoming-call notification has nothing left to offer.
         void clearNotification(call.id).catch(() => undefined);
+        if (isMissed(call) && settings.current.behaviour.notifications) void notifyMissed(call).catch(() => undefined);
       },
       control: (callId, actions) => w.connector?.control?.(callId, actions) ?? Promise.resolve({ ok: false, reason: 'the connector cannot control calls' }),
       saveBook: (b) => browser.storage.local.set({ [BOOK_KEY]: b }),
@@ -90,6 +95,7 @@ async function start(): Promise<Worker> {
     lookups,
     outbox,
     view,
+    dials: createDialTracker({ now: Date.now, ringTimeoutS: () => settings.current.dialling.ringTimeoutS }),
     restartConnection() {
       w.connection?.stop();
       w.connection = undefined;

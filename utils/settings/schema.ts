@@ -81,6 +81,25 @@ export const settingsSchema = z.object({
     /** ISO 3166 alpha-2; national formats and E.164 are derived from it. */
     homeCountry: matching(/^[A-Z]{2}$/, 'DE'),
   }),
+  /** Click-to-dial: the user's phone rings first, then the PBX dials the number (ARI originate or a `dial` frame). */
+  dialling: group({
+    /** Which of the user's endpoints rings; empty: the first of connection.endpoints. */
+    phone: text(128),
+    /** ARI: the dialplan context the number is dialled in once the phone answers. */
+    context: matching(/^[A-Za-z0-9_.-]{1,80}$/, 'from-internal'),
+    /** ARI: caller ID the user's phone shows while it rings; empty shows the number it will call. (\x escapes: Chrome reads policy patterns with RE2, which refuses \u.) */
+    callerId: z._default(z.string().check(z.maxLength(80), z.regex(/^[^\x00-\x1F\x7F]*$/)), ''),
+    /** ARI: seconds the user's phone rings before the attempt is given up. */
+    ringTimeoutS: int(30, 5, 120),
+    /** Digits the PBX needs before every outside number (e.g. 0); empty for none. */
+    outsidePrefix: matching(/^[0-9]{0,4}$/, ''),
+    /** Before a foreign number's country code; empty: the home country's (00, 011 …). */
+    intlPrefix: matching(/^[0-9]{0,6}$/, ''),
+    /** Numbers of up to this many digits are internal extensions, dialled as they are. */
+    internalDigits: int(6, 0, 10),
+    /** `pbx`: national/international digits with the prefixes above; `e164`: +4930… as is. */
+    sendAs: choice(['pbx', 'e164'], 'pbx'),
+  }),
   advanced: group({
     lookupTimeoutMs: int(2000, 100, 30_000),
     maxReplyBytes: int(65_536, 1024, 65_536),

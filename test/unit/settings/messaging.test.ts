@@ -14,6 +14,7 @@ function handlers(overrides: Partial<Handlers>): Handlers {
     retryDeadLetter: unused,
     openCallPage: unused,
     panelPresence: unused,
+    dial: unused,
     ...overrides,
   };
 }
