@@ -4,6 +4,7 @@ import { createAriEmulator, type AriEmulator } from '../sim/ari/emulator';
 import { startSimulator, type Simulator } from '../sim/server';
 import { SIM_USERS } from '../sim/sim-users';
 import { launchWithExtension, waitFor, type BrowserKind, type ExtensionBrowser } from './harness/launch';
+import { BROWSERS } from './harness/lanes';
 import { CHROME_ID, FIREFOX_UUID } from './harness/paths';
 import { openExtensionTab, waitForText } from './harness/ui-pages';
 
@@ -17,7 +18,7 @@ const DIALLED = '00301234567';
  * input as the context menu and the tel: handler pass it on. Each places exactly one originate
  * (one `dial` frame) with the normalised number, and the call shows as outbound to that number.
  */
-describe.each<BrowserKind>(['chromium', 'firefox'])('click-to-dial in %s', (kind) => {
+describe.each<BrowserKind>(BROWSERS)('click-to-dial in %s', (kind) => {
   let sim: Simulator;
   let ari: AriEmulator;
   let ext: ExtensionBrowser;

@@ -12,7 +12,7 @@ const REST_TIMEOUT_MS = 3000;
  * number. The key goes in the query (as for every ARI request of ours: no preflight). On a refusal
  * the endpoint's state (`GET /ari/endpoints/…`) tells an unknown endpoint from an offline phone.
  */
-export function createAriDial(o: { url: string; secret: string; dialling: Settings['dialling']; fetch?: typeof fetch; newId?: () => string }) {
+export function createAriDial(o: { url: string; secret: string; dialling: Pick<Settings['dialling'], 'context' | 'callerId' | 'ringTimeoutS'>; fetch?: typeof fetch; newId?: () => string }) {
   const doFetch = o.fetch ?? globalThis.fetch.bind(globalThis);
   const keyed = (url: string) => {
     const u = new URL(url);
