@@ -3,7 +3,7 @@ import type { LoadedSettings } from '@/utils/adapters/settings-storage';
 import type { ImportResult } from '@/utils/settings/export-settings';
 import { getPath, setPath } from '@/utils/settings/object-path';
 import { requiredOrigins } from '@/utils/settings/required-origins';
-import type { ApplicationRule, Settings } from '@/utils/settings/schema';
+import type { Settings } from '@/utils/settings/schema';
 import type { SettingsPatch } from '@/utils/settings/settings-diff';
 import { SETTINGS_FIELDS, SETTINGS_SECTIONS } from '@/utils/settings/settings-fields';
 import { sectionKey } from '@/utils/i18n';
@@ -64,7 +64,8 @@ export function OptionsApp(props: OptionsAppProps) {
 
   if (!loaded || !draft) return <p class="muted page-loading">{t('loading')}</p>;
 
-  const locked = loaded.locked;
+  // Policy-only fields (the transport exception) are never the user's to change.
+  const locked = new Set([...loaded.locked, ...SETTINGS_FIELDS.filter((f) => f.policyOnly).map((f) => f.path)]);
   const errors = draftErrors(draft.values, locked);
   const origins = requiredOrigins(draft.values);
   const grants = origins.patterns.map((pattern) => ({ pattern, granted: isGranted(pattern, props.granted) }));
@@ -101,7 +102,9 @@ export function OptionsApp(props: OptionsAppProps) {
     if (!result.ok) return setStatus({ tone: 'error', text: t('import_failed'), details: [result.error] });
     const values = structuredClone(result.settings);
     for (const path of locked) setPath(values as unknown as Record<string, unknown>, path, getPath(loaded.settings, path));
-    setDraft({ values: { ...values, connection: { ...values.connection, secret: '' } }, editedSecrets: new Set() });
+    // A dropped secret is an edit to '' (Save stores it empty, and the form asks for it).
+    const editedSecrets = new Set<string>(result.secretDropped && !locked.has('connection.secret') ? ['connection.secret'] : []);
+    setDraft({ values: { ...values, connection: { ...values.connection, secret: '' } }, editedSecrets });
     setStatus({ tone: result.problems.length ? 'warn' : 'ok', text: t('imported'), details: result.problems });
   };
 
@@ -139,7 +142,7 @@ export function OptionsApp(props: OptionsAppProps) {
               <ul>{loaded.problems.map((p) => <li key={p}>{p}</li>)}</ul>
             </div>
           )}
-          {locked.size > 0 && <p class="notice tone-warn"><span><WithLockIcon text={t('policy_notice')} /></span></p>}
+          {loaded.locked.size > 0 && <p class="notice tone-warn"><span><WithLockIcon text={t('policy_notice')} /></span></p>}
           {SETTINGS_SECTIONS.map((section) => (
             <section key={section} id={section} class="card stack section" aria-labelledby={`${section}-heading`}>
               <h2 id={`${section}-heading`}>{t(sectionKey(section))}</h2>
@@ -148,7 +151,7 @@ export function OptionsApp(props: OptionsAppProps) {
                   <RulesEditor
                     key={field.path}
                     field={field}
-                    rules={getPath(draft.values, field.path) as ApplicationRule[]}
+                    rules={getPath(draft.values, field.path) as Record<string, unknown>[]}
                     locked={locked.has(field.path)}
                     errors={errors}
                     onChange={(rules) => change(field.path, rules)}

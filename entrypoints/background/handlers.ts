@@ -1,5 +1,6 @@
 import { saveSettings } from '@/utils/adapters/settings-storage';
 import { notePanel, openInTab, openPanel } from '@/utils/adapters/pop-target';
+import { checkTransport } from '@/utils/connectors/transport-rule';
 import { runTestBench } from '@/utils/engine/test-bench';
 import type { Handlers } from '@/utils/messages';
 import { createConnector } from './connector';
@@ -24,6 +25,8 @@ export const handlers: Handlers = {
     const w = await worker();
     const started = performance.now();
     if (!w.settings.connection.url) return { ok: false, message: 'No PBX stream URL is configured.', ms: 0 };
+    const transport = checkTransport(w.settings.connection.url, w.settings.security.allowPlainPbx);
+    if (!transport.ok) return { ok: false, message: transport.error, ms: 0 };
     return new Promise((resolve) => {
       const done = (ok: boolean, message: string) => {
         clearTimeout(timer);

@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import { emptyBook, type CallBook } from '@/utils/calls/call-book';
 import { createConnection, type Connection } from '@/utils/connectors/connection';
+import { checkTransport } from '@/utils/connectors/transport-rule';
 import { createLookupRunner, type LookupRunner } from '@/utils/lookup/lookup-runner';
 import { redactUrl } from '@/utils/templates/redact-url';
 import { createEngine, type CtiEngine } from '@/utils/engine/cti-engine';
@@ -87,6 +88,11 @@ async function start(): Promise<Worker> {
         view.health({ state: 'unconfigured', since: Date.now() });
         return;
       }
+      const transport = checkTransport(s.connection.url, s.security.allowPlainPbx);
+      if (!transport.ok) {
+        view.health({ state: 'error', since: Date.now(), lastError: transport.error, url: redactUrl(s.connection.url) });
+        return;
+      }
       const connector = createConnector(s, {
         emit: (events) => Promise.all(events.map((e) => engine.handle(e))),
         activeCallIds: () => Object.values(engine.book().calls).filter((c) => c.state !== 'ended').map((c) => c.id),
@@ -118,7 +124,7 @@ async function start(): Promise<Worker> {
   settings.onChange((next, previous) => {
     w.settings = next;
     if (JSON.stringify(next.advanced) !== JSON.stringify(previous.advanced)) w.lookups = createRunner(next);
-    if (JSON.stringify(next.connection) !== JSON.stringify(previous.connection)) w.restartConnection();
+    if (JSON.stringify([next.connection, next.security.allowPlainPbx]) !== JSON.stringify([previous.connection, previous.security.allowPlainPbx])) w.restartConnection();
     view.changed();
   });
   engine.resume();

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { ROUTE_TYPES } from '../reply/reply-schema';
 import { APPLICATION_TYPES } from '../templates/variables';
+import { DEFAULT_ROUTE_RULES } from './route-rules';
 
 // zod compiles validators with `new Function` unless told not to; MV3's CSP forbids that.
 z.config({ jitless: true });
@@ -9,6 +11,7 @@ z.config({ jitless: true });
  * path), the managed-storage policy schema and the options form all come from here.
  * `meta.secret` fields live only in storage.local, are left out of exports and never shown.
  * `meta.template` fields are CTI URL templates (linted, previewed, permission-checked).
+ * `meta.policyOnly` fields take their value from administrator policy only, never from the user.
  */
 const template = (kind: 'call' | 'cdr') => z.string().max(4096).default('').meta({ template: kind });
 const ms = (def: number, min: number, max: number) => z.number().int().min(min).max(max).default(def);
@@ -22,6 +25,27 @@ export const applicationRule = z.object({
   did: z.string().max(64).default(''),
   url: template('call'),
 });
+
+/** A dialplan name part: letters, digits, `_ - . +`, and `{name}` where the route's name goes. */
+const dialplanPart = z.string().min(1).max(80).regex(/^(?:[A-Za-z0-9_.+-]|\{name\})+$/);
+
+/** One entry of the route allow-list: names of this route type matching `pattern` go to `context,exten`. */
+export const routeRule = z.object({
+  type: z.enum(ROUTE_TYPES),
+  /** A regular expression the whole route name must match (anchored for you), e.g. `[0-9]{2,5}`. */
+  pattern: z.string().min(1).max(256).default('[0-9]{2,5}').refine(compiles, { error: 'not a valid regular expression' }),
+  context: dialplanPart.default('from-internal'),
+  exten: dialplanPart.default('{name}'),
+});
+
+function compiles(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const settingsSchema = z.object({
   connection: z.object({
@@ -73,10 +97,18 @@ export const settingsSchema = z.object({
     /** Send the browser's cookies for the CRM with CTI lookups (a CRM that authenticates by session). */
     lookupCookies: z.boolean().default(false),
   }).prefault({}),
+  // Least privilege (issue 11): what a CTI reply may do to a real call, and how the PBX is reached.
+  security: z.object({
+    /** Where a reply's `<route>` may send a real call; a name no rule matches is refused and reported. */
+    routes: z.array(routeRule).max(50).default(DEFAULT_ROUTE_RULES),
+    /** ws:/http: to a PBX other than this computer: the ARI key or token would travel readable. Policy only. */
+    allowPlainPbx: z.boolean().default(false).meta({ policyOnly: true }),
+  }).prefault({}),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
 export type SettingsInput = z.input<typeof settingsSchema>;
 export type ApplicationRule = z.infer<typeof applicationRule>;
+export type RouteRule = z.infer<typeof routeRule>;
 
 export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});

@@ -20,6 +20,8 @@ export interface SettingField {
   pattern?: RegExp;
   template?: 'call' | 'cdr';
   secret: boolean;
+  /** Set only by administrator policy: the user's own value is never used (e.g. allowing unencrypted PBX connections). */
+  policyOnly: boolean;
   /** For `list` and `records`: the schema of one item, so a bad item can be dropped alone. */
   element?: z.ZodType;
   /** For `records` (a list of objects): the fields of one record. */
@@ -40,7 +42,7 @@ export function fieldsOf(schema: z.ZodType, prefix = '', section = ''): SettingF
 function leafField(schema: z.ZodType, path: string, section: string): SettingField {
   const meta = metaOf(schema);
   const inner = unwrap(schema);
-  const base = { path, section, schema, defaultValue: schema.safeParse(undefined).data, secret: meta.secret === true };
+  const base = { path, section, schema, defaultValue: schema.safeParse(undefined).data, secret: meta.secret === true, policyOnly: meta.policyOnly === true };
   if (inner instanceof z.ZodBoolean) return { ...base, kind: 'boolean' };
   if (inner instanceof z.ZodEnum) return { ...base, kind: 'choice', options: inner.options as string[] };
   if (inner instanceof z.ZodNumber) {
