@@ -61,6 +61,15 @@ export const handlers: Handlers = {
     await openInTab(card.pop.url, w.settings.behaviour.reuseTab, true);
     return { ok: true };
   },
+  async signOut({ discardQueued }) {
+    const w = await worker();
+    // A post-call record is never lost silently: sent first, or dropped only by explicit choice.
+    const undelivered = discardQueued ? 0 : await w.outbox.deliverNow();
+    if (undelivered > 0) return { ok: false, undelivered };
+    await w.outbox.clear();
+    await w.forgetUser();
+    return { ok: true, undelivered: 0 };
+  },
   async panelPresence({ open, windowId }) {
     await notePanel(open, windowId);
     return { ok: true };

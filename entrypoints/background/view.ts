@@ -13,6 +13,8 @@ export interface ViewPublisher {
   health(h: ConnectionHealth): void;
   recordHistory(call: Call, postcallKey: string | undefined): void;
   current(): ViewState;
+  /** Sign-out: the history and the ended calls on screen are forgotten. */
+  forgetHistory(): Promise<void>;
 }
 
 /**
@@ -67,6 +69,13 @@ export function createViewPublisher(worker: () => Worker | undefined): ViewPubli
     current,
     health(h) {
       health = h;
+      changed();
+    },
+    async forgetHistory() {
+      await loaded;
+      history = [];
+      recent.length = 0;
+      await browser.storage.local.remove(HISTORY_KEY);
       changed();
     },
     recordHistory(call, key) {

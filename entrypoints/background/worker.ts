@@ -10,6 +10,7 @@ import type { ConnectionHealth } from '@/utils/view-state';
 import { createConnector, type Connector } from './connector';
 import { createOutboxAdapter, type OutboxAdapter } from './outbox';
 import { loadWorkerSettings } from './settings';
+import { saveSettings } from '@/utils/adapters/settings-storage';
 import { createViewPublisher, type ViewPublisher } from './view';
 import { clearNotification, notifyCall } from './notifications';
 import { showPop } from '@/utils/adapters/pop-target';
@@ -32,6 +33,8 @@ export interface Worker {
   connection?: Connection;
   connector?: Connector;
   restartConnection(): void;
+  /** Sign-out: forgets the PBX secret, the history, the call book and the resume point. */
+  forgetUser(): Promise<void>;
 }
 
 let starting: Promise<Worker> | undefined;
@@ -119,6 +122,14 @@ async function start(): Promise<Worker> {
         url: redactUrl(s.connection.url),
       });
       w.connection.start();
+    },
+    async forgetUser() {
+      await engine.forgetAll();
+      await view.forgetHistory();
+      resume = undefined;
+      await browser.storage.local.remove(RESUME_KEY);
+      const saved = await saveSettings({ connection: { secret: '' } });
+      if (!saved.ok) throw new Error(saved.error);
     },
   };
   settings.onChange((next, previous) => {

@@ -1,6 +1,6 @@
 import type { Call, LookupRecord } from '../calls/call';
 import type { CallEvent } from '../calls/call-event';
-import { applyEvent, forgetCall, markPopped, setVariables, type CallBook, type Lifecycle } from '../calls/call-book';
+import { applyEvent, emptyBook, forgetCall, markPopped, setVariables, type CallBook, type Lifecycle } from '../calls/call-book';
 import { buildCdr, cdrKey } from '../cdr/build-cdr';
 import { applyReply } from '../reply/apply-reply';
 import { expandTemplate } from '../templates/expand-template';
@@ -242,6 +242,12 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
       while (chains.size) await Promise.all([...chains.values()]);
     },
     book: () => book,
+    /** Sign-out: forgets every call and what was shown of it. */
+    async forgetAll(): Promise<void> {
+      book = emptyBook();
+      activity.clear();
+      await save();
+    },
     activity: (callId: string): CallActivity | undefined => activity.get(callId),
     /** Drops UI activity of calls no longer in the book (keeps memory flat). */
     prune(keep: Set<string>): void {
