@@ -23,7 +23,8 @@ export default defineConfig({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
-    permissions: ['storage', 'alarms', 'notifications', 'tabs', 'idle', ...(browser === 'chrome' ? ['sidePanel'] : [])],
+    // No `tabs`: reusing the pop tab reads its URL only on the CRM's origin, which host access covers.
+    permissions: ['storage', 'alarms', 'notifications', 'idle', ...(browser === 'chrome' ? ['sidePanel'] : [])],
     // Hosts are requested at runtime for exactly the configured origins (options page).
     optional_host_permissions: ['http://*/*', 'https://*/*'],
     host_permissions: [],
@@ -36,7 +37,16 @@ export default defineConfig({
       ? { key: chromeKey }
       : {
           browser_specific_settings: {
-            gecko: { id: GECKO_ID, strict_min_version: '128.0', data_collection_permissions: { required: ['none'] } },
+            gecko: {
+              id: GECKO_ID,
+              strict_min_version: '128.0',
+              // What leaves the device, to the servers the user (or their admin) configures and
+              // nowhere else: caller names and numbers in CTI lookups and pop-ups
+              // (personallyIdentifyingInfo), who called whom, when and for how long in post-call
+              // records (personalCommunications), and the PBX token or ARI password sent to the
+              // PBX (authenticationInfo). All three are what the extension is for, so required.
+              data_collection_permissions: { required: ['personallyIdentifyingInfo', 'personalCommunications', 'authenticationInfo'] },
+            },
           },
           // Firefox MV3's default CSP adds upgrade-insecure-requests, which silently turns
           // ws://127.0.0.1 into wss:// and breaks PBXs on a LAN without TLS (TOOLCHAIN.md §4).

@@ -15,6 +15,8 @@ import { isGranted } from './grants';
 import { ImportExport } from './import-export';
 import { PermissionsPanel } from './permissions-panel';
 import { RulesEditor } from './rules-editor';
+import { SignOut, type SignOutProps } from './sign-out';
+import { checkTransport } from '@/utils/connectors/transport-rule';
 import { TestBench, type TestBenchProps } from './test-bench';
 
 export interface SaveOutcome {
@@ -23,7 +25,7 @@ export interface SaveOutcome {
   notGranted: Promise<string[]>;
 }
 
-export interface OptionsAppProps extends Pick<TestBenchProps, 'onRun' | 'onTestConnection'> {
+export interface OptionsAppProps extends Pick<TestBenchProps, 'onRun' | 'onTestConnection'>, SignOutProps {
   loaded: LoadedSettings | undefined;
   /** Origins the browser has granted (permissions.getAll). */
   granted: string[];
@@ -39,7 +41,7 @@ export interface OptionsAppProps extends Pick<TestBenchProps, 'onRun' | 'onTestC
 
 type Status = { tone: 'ok' | 'warn' | 'error'; text: string; details?: string[] } | undefined;
 
-const EXTRA_SECTIONS = ['permissions', 'testbench', 'importexport'];
+const EXTRA_SECTIONS = ['permissions', 'testbench', 'importexport', 'signout'];
 
 /** The options page: a form generated from the settings schema, plus permissions, test bench, import/export. */
 export function OptionsApp(props: OptionsAppProps) {
@@ -68,6 +70,8 @@ export function OptionsApp(props: OptionsAppProps) {
   const locked = new Set([...loaded.locked, ...SETTINGS_FIELDS.filter((f) => f.policyOnly).map((f) => f.path)]);
   const errors = draftErrors(draft.values, locked);
   const origins = requiredOrigins(draft.values);
+  // The transport rule as the background applies it, shown before Save (utils/connectors/transport-rule).
+  const transport = draft.values.connection.url ? checkTransport(draft.values.connection.url, loaded.settings.security.allowPlainPbx) : undefined;
   const grants = origins.patterns.map((pattern) => ({ pattern, granted: isGranted(pattern, props.granted) }));
 
   const change = (path: string, value: unknown) => {
@@ -146,6 +150,10 @@ export function OptionsApp(props: OptionsAppProps) {
           {SETTINGS_SECTIONS.map((section) => (
             <section key={section} id={section} class="card stack section" aria-labelledby={`${section}-heading`}>
               <h2 id={`${section}-heading`}>{t(sectionKey(section))}</h2>
+              {section === 'connection' && transport && !transport.ok && (
+                <p class="notice tone-error" role="alert" data-testid="transport-refused"><span>{t('transport_refused')}</span></p>
+              )}
+              {section === 'connection' && <p class="help muted" data-testid="transport-help">{t('transport_help')}</p>}
               {SETTINGS_FIELDS.filter((f) => f.section === section).map((field) =>
                 field.kind === 'records' ? (
                   <RulesEditor
@@ -182,6 +190,10 @@ export function OptionsApp(props: OptionsAppProps) {
           <section id="importexport" class="card stack section" aria-labelledby="importexport-heading">
             <h2 id="importexport-heading">{t(sectionKey('importexport'))}</h2>
             <ImportExport onExport={props.onExport} onImport={importText} />
+          </section>
+          <section id="signout" class="card stack section" aria-labelledby="signout-heading">
+            <h2 id="signout-heading">{t(sectionKey('signout'))}</h2>
+            <SignOut onSignOut={props.onSignOut} />
           </section>
         </main>
       </div>

@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import { createOutbox } from '@/utils/outbox/create-outbox';
 import type { OutboxRecord } from '@/utils/outbox/outbox-record';
+import { redactText, redactUrl } from '@/utils/templates/redact-url';
 import type { Settings } from '@/utils/settings/schema';
 import type { OutboxView } from '@/utils/view-state';
 import { OUTBOX_ALARM } from './alarms';
@@ -58,7 +59,7 @@ export async function createOutboxAdapter(settings: Settings, onChange: () => vo
     },
     view() {
       const s = outbox.state();
-      return { pending: s.pending, nextAttemptAt: s.nextAttemptAt, dead: s.dead.map((d) => ({ key: d.key, url: d.url, reason: d.reason })) };
+      return { pending: s.pending, nextAttemptAt: s.nextAttemptAt, dead: s.dead.map((d) => ({ key: d.key, url: redactUrl(d.url), reason: redactText(d.reason) })) };
     },
   };
 }

@@ -25,11 +25,12 @@ export interface ExtensionBrowser {
  * from the command line; Firefox installs it as a temporary add-on over WebDriver BiDi.
  */
 /**
+ * `autoGrantHosts` (Firefox only) grants host access asked for with permissions.request().
  * `profile` reuses a profile that outlives the browser (it is then not deleted). `keepStorage`
  * matters for Firefox only: a temporary add-on is uninstalled at shutdown and its storage with it;
  * these prefs keep storage and UUID, as an installed add-on's are kept across restarts.
  */
-export async function launchWithExtension(kind: BrowserKind, opts: { profile?: string; keepStorage?: boolean } = {}): Promise<ExtensionBrowser> {
+export async function launchWithExtension(kind: BrowserKind, opts: { profile?: string; keepStorage?: boolean; autoGrantHosts?: boolean } = {}): Promise<ExtensionBrowser> {
   const dir = kind === 'chromium' ? CHROME_DIR : FIREFOX_DIR;
   if (!existsSync(`${dir}/manifest.json`)) throw new Error(`${dir} is missing: run "npm run build" first`);
   const profile = opts.profile ?? mkdtempSync(join(tmpdir(), `ctipop-${kind}-`));
@@ -57,6 +58,8 @@ export async function launchWithExtension(kind: BrowserKind, opts: { profile?: s
         // The options tab opened on install must not be blocked by the first-run pages.
         'browser.startup.homepage_override.mstone': 'ignore',
         'datareporting.policy.dataSubmissionEnabled': false,
+        // Firefox answers permissions.request() itself instead of prompting (no such switch in Chromium).
+        ...(opts.autoGrantHosts && { 'extensions.webextOptionalPermissionPrompts': false }),
         ...(opts.keepStorage && { 'extensions.webextensions.keepStorageOnUninstall': true, 'extensions.webextensions.keepUuidOnUninstall': true }),
       },
     });
