@@ -40,6 +40,51 @@ describe.each<BrowserKind>(['chromium', 'firefox'])('least privilege in %s', (ki
     await peers?.close();
   });
 
+  it('refuses an unencrypted connection to another machine before opening it, and says why', async () => {
+    // 192.0.2.1 is TEST-NET-1: never contacted, the rule refuses it before any socket opens.
+    await ext.configure(peerSettings(peers, { connection: { url: 'ws://192.0.2.1:8088/ws' } }));
+    const refused = await waitFor('the connection to be refused', async () => {
+      const v = await view(ext);
+      return v?.connection.state === 'error' && v.connection.lastError?.includes('Not connecting') ? v.connection.lastError : undefined;
+    });
+    expect(refused).toContain('192.0.2.1:8088 over ws');
+    expect(refused).toContain('wss://');
+  });
+
+  it('signs out: undelivered post-call records first, discarded only by explicit choice, then secret, history and calls are gone', async () => {
+    const port = await deadPort();
+    await ext.configure(peerSettings(peers, {
+      cti: { postCallUrl: `http://127.0.0.1:${port}/cdr?uniqueid=%%uniqueid%%` },
+      // No pop tab or notification: the options page stays in front for the clicks.
+      behaviour: { target: 'sidepanel', fallback: 'badge', notifications: false },
+    }));
+    await waitFor('the extension to connect to the simulator', () => peers.sim.state().ws > 0);
+    expect(peers.sim.play('inbound-answered', { speed: SPEED }).ok).toBe(true);
+    await waitFor('the call in the history', async () => ((await view(ext))?.history.length ? true : undefined), 20_000);
+    await waitFor('the record queued', async () => ((await ext.stored('outbox')) as unknown[] | undefined)?.length === 1 || undefined);
+
+    const options = await ext.extensionPage();
+    await options.bringToFront();
+    await options.waitForSelector('[data-testid=signout]');
+    await options.click('[data-testid=signout]');
+    const undelivered = await options.waitForSelector('[data-testid=signout-undelivered]', { timeout: 20_000 });
+    expect(await undelivered!.evaluate((e) => e.textContent)).toContain('1 post-call record');
+    // Nothing was cleared yet.
+    expect((await ext.stored('settings') as { connection?: { secret?: string } }).connection?.secret).toBe(peers.sim.token);
+    expect(((await view(ext)).history).length).toBe(1);
+
+    await options.click('[data-testid=signout-discard]');
+    await options.waitForSelector('[data-testid=signout-done]', { timeout: 20_000 });
+    const settings = (await ext.stored('settings')) as { connection?: { secret?: string; url?: string } };
+    expect(settings.connection?.secret ?? '').toBe('');
+    expect(settings.connection?.url).toBe(peers.sim.wsUrl);
+    expect((await ext.stored('history')) ?? []).toEqual([]);
+    expect((await ext.stored('book')) as { calls: object }).toMatchObject({ calls: {} });
+    expect(await ext.stored('outbox')).toEqual([]);
+    expect(await ext.stored('resume')).toBeUndefined();
+    await waitFor('the view without history', async () => ((await view(ext)).history.length === 0 ? true : undefined));
+  });
+  // Last: chrome://extensions is opened in this browser for Chrome's own list of install warnings.
   it('asks for no tabs permission, and Firefox declares what leaves the device', async () => {
     const manifest = await (await ext.extensionPage()).evaluate(() => {
       type Api = { runtime: { getManifest(): Record<string, unknown> } };
@@ -62,48 +107,5 @@ describe.each<BrowserKind>(['chromium', 'firefox'])('least privilege in %s', (ki
     await page.close();
     // `tabs` used to add "Read your browsing history".
     expect(warnings).toEqual(['Display notifications']);
-  });
-
-  it('refuses an unencrypted connection to another machine before opening it, and says why', async () => {
-    // 192.0.2.1 is TEST-NET-1: never contacted, the rule refuses it before any socket opens.
-    await ext.configure(peerSettings(peers, { connection: { url: 'ws://192.0.2.1:8088/ws' } }));
-    const refused = await waitFor('the connection to be refused', async () => {
-      const v = await view(ext);
-      return v?.connection.state === 'error' && v.connection.lastError?.includes('Not connecting') ? v.connection.lastError : undefined;
-    });
-    expect(refused).toContain('192.0.2.1:8088 over ws');
-    expect(refused).toContain('wss://');
-  });
-
-  it('signs out: undelivered post-call records first, discarded only by explicit choice, then secret, history and calls are gone', async () => {
-    const port = await deadPort();
-    await ext.configure(peerSettings(peers, {
-      cti: { postCallUrl: `http://127.0.0.1:${port}/cdr?uniqueid=%%uniqueid%%` },
-      behaviour: { target: 'tab', notifications: false },
-    }));
-    await waitFor('the extension to connect to the simulator', () => peers.sim.state().ws > 0);
-    expect(peers.sim.play('inbound-answered', { speed: SPEED }).ok).toBe(true);
-    await waitFor('the call in the history', async () => ((await view(ext))?.history.length ? true : undefined), 20_000);
-    await waitFor('the record queued', async () => ((await ext.stored('outbox')) as unknown[] | undefined)?.length === 1 || undefined);
-
-    const options = await ext.extensionPage();
-    await options.waitForSelector('[data-testid=signout]');
-    await options.click('[data-testid=signout]');
-    const undelivered = await options.waitForSelector('[data-testid=signout-undelivered]', { timeout: 20_000 });
-    expect(await undelivered!.evaluate((e) => e.textContent)).toContain('1 post-call record');
-    // Nothing was cleared yet.
-    expect((await ext.stored('settings') as { connection?: { secret?: string } }).connection?.secret).toBe(peers.sim.token);
-    expect(((await view(ext)).history).length).toBe(1);
-
-    await options.click('[data-testid=signout-discard]');
-    await options.waitForSelector('[data-testid=signout-done]', { timeout: 20_000 });
-    const settings = (await ext.stored('settings')) as { connection?: { secret?: string; url?: string } };
-    expect(settings.connection?.secret ?? '').toBe('');
-    expect(settings.connection?.url).toBe(peers.sim.wsUrl);
-    expect((await ext.stored('history')) ?? []).toEqual([]);
-    expect((await ext.stored('book')) as { calls: object }).toMatchObject({ calls: {} });
-    expect(await ext.stored('outbox')).toEqual([]);
-    expect(await ext.stored('resume')).toBeUndefined();
-    await waitFor('the view without history', async () => ((await view(ext)).history.length === 0 ? true : undefined));
   });
 });
