@@ -4,7 +4,7 @@ import { WxtVitest } from 'wxt/testing/vitest-plugin';
 export default defineConfig({
   test: {
     projects: [
-      { plugins: [WxtVitest()], test: { name: 'unit', include: ['test/unit/**/*.test.{ts,tsx}'] } },
+      { plugins: [WxtVitest()], test: { name: 'unit', include: ['test/unit/**/*.test.{ts,tsx}'], setupFiles: ['test/unit/setup-phone-metadata.ts'] } },
       {
         test: {
           name: 'e2e',

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
+import phoneMetadata from 'libphonenumber-js/metadata.min.json';
+import { splitPhoneMetadata } from './utils/templates/phone-metadata';
 
 // The public half of the key that pins the Chrome extension ID (hhmelekflmhphgkmcllpnfjdelffndei),
 // so administrators can target policies at it. The private key is never committed.
@@ -12,6 +14,15 @@ export default defineConfig({
   outDir: process.env.CTIPOP_OUTDIR ?? '.output',
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({ plugins: [preact()] }),
+  hooks: {
+    // One number-plan file per calling code, loaded by the worker when a call needs it
+    // (utils/templates/phone-metadata.ts), so background.js does not carry every country's.
+    'build:publicAssets': (_, files) => {
+      for (const [code, part] of splitPhoneMetadata(phoneMetadata)) {
+        files.push({ relativeDest: `phone-metadata/${code}.json`, contents: JSON.stringify(part) });
+      }
+    },
+  },
   zip: {
     // {{manifestVersion}} already reads `mv3`; the browser name keeps the two stores' zips apart.
     artifactTemplate: '{{name}}-{{version}}-{{browser}}-{{manifestVersion}}.zip',

@@ -1,67 +1,84 @@
 import { browser } from 'wxt/browser';
 import type { Call } from '@/utils/calls/call';
-import { buildCdr, dispositionOf } from '@/utils/cdr/build-cdr';
-import { VIEW_KEY, type CallCard, type ConnectionHealth, type HistoryEntry, type ViewState } from '@/utils/view-state';
-import type { Worker } from './worker';
+import { historyEntry } from '@/utils/calls/history-entry';
+import type { CallActivity } from '@/utils/engine/cti-engine';
+import type { Settings } from '@/utils/settings/schema';
+import { VIEW_KEY, type CallCard, type ConnectionHealth, type HistoryEntry, type OutboxView, type ViewState } from '@/utils/view-state';
 
 const HISTORY_KEY = 'history';
 /** Ended calls stay on screen this long, so the CRM page stays up while the agent writes notes. */
 const RECENT_ENDED = 3;
+/**
+ * At most one `storage.session` write of the view per this many ms, and never at once: the
+ * write (the whole view, history included) costs milliseconds of the worker's time, which the
+ * pop of a ringing call must not wait behind. The panel's card appears this much later.
+ */
+const PUBLISH_MS = 100;
+
+/** What the view is made of: exactly what it reads, nothing it could change. */
+export interface ViewSources {
+  calls(): Call[];
+  activity(callId: string): CallActivity | undefined;
+  outbox: { view(): OutboxView; isPending(key: string): boolean };
+  settings(): Settings;
+}
 
 export interface ViewPublisher {
-  changed(): void;
+  /** `now`: publish in the next task (a side-panel pop: the panel shows the URL from the view). */
+  changed(now?: boolean): void;
   health(h: ConnectionHealth): void;
-  recordHistory(call: Call, postcallKey: string | undefined): void;
+  /** Adds an ended call to the history and the recent cards; returns the ids whose activity is still shown. */
+  recordHistory(call: Call, postcallKey: string | undefined): Set<string>;
   current(): ViewState;
   /** Sign-out: the history and the ended calls on screen are forgotten. */
   forgetHistory(): Promise<void>;
 }
 
-/**
- * Builds the view state from the worker's parts and publishes it to `storage.session`, coalescing
- * bursts of changes into one write per task so a frame storm costs one write, not hundreds.
- */
-export function createViewPublisher(worker: () => Worker | undefined): ViewPublisher {
+/** Builds the view state from the worker's parts and publishes it to `storage.session`, throttled. */
+export function createViewPublisher(sources: ViewSources): ViewPublisher {
   let health: ConnectionHealth = { state: 'connecting', since: Date.now() };
   let history: HistoryEntry[] | undefined;
   const recent: CallCard[] = [];
-  let scheduled = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let urgent = false;
 
   const loaded = browser.storage.local.get(HISTORY_KEY).then((r) => {
     history = (r[HISTORY_KEY] as HistoryEntry[] | undefined) ?? [];
   });
 
+  const card = (call: Call): CallCard => ({ call, ...(sources.activity(call.id) ?? { lookups: [], pop: { state: 'none' } }) });
+
   function current(): ViewState {
-    const w = worker();
-    const active: CallCard[] = w
-      ? Object.values(w.engine.book().calls)
-          .filter((c) => c.state !== 'ended')
-          .sort((a, b) => a.offeredAt - b.offeredAt)
-          .map((call) => ({ call, ...(w.engine.activity(call.id) ?? { lookups: [], pop: { state: 'none' } }) }))
-      : [];
-    const outbox = w?.outbox.view() ?? { pending: 0, dead: [] };
+    const active = sources.calls().filter((c) => c.state !== 'ended').sort((a, b) => a.offeredAt - b.offeredAt).map(card);
+    const outbox = sources.outbox.view();
     const dead = new Set(outbox.dead.map((d) => d.key));
+    const settings = sources.settings();
     return {
       connection: health,
       calls: [...active, ...recent],
       history: (history ?? []).map((h) => {
         const key = h.postcallKey;
         if (!key) return h;
-        return { ...h, postcall: dead.has(key) ? 'dead' : w?.outbox.isPending(key) ? 'pending' : 'delivered' };
+        return { ...h, postcall: dead.has(key) ? 'dead' : sources.outbox.isPending(key) ? 'pending' : 'delivered' };
       }),
       outbox,
-      doNotDisturb: w?.settings.behaviour.doNotDisturb ?? false,
-      framePops: (w?.settings.behaviour.target ?? 'sidepanel') === 'sidepanel',
+      doNotDisturb: settings.behaviour.doNotDisturb,
+      framePops: settings.behaviour.target === 'sidepanel',
     };
   }
 
-  function changed() {
-    if (scheduled) return;
-    scheduled = true;
-    setTimeout(() => {
-      scheduled = false;
-      void browser.storage.session.set({ [VIEW_KEY]: current() });
-    }, 0);
+  function publish() {
+    timer = undefined;
+    urgent = false;
+    void browser.storage.session.set({ [VIEW_KEY]: current() });
+  }
+
+  function changed(now = false) {
+    if (now && !urgent) {
+      clearTimeout(timer);
+      urgent = true;
+      timer = setTimeout(publish, 0);
+    } else timer ??= setTimeout(publish, PUBLISH_MS);
   }
 
   return {
@@ -79,31 +96,15 @@ export function createViewPublisher(worker: () => Worker | undefined): ViewPubli
       changed();
     },
     recordHistory(call, key) {
-      const w = worker();
-      const cdr = buildCdr(call);
-      const outcome: HistoryEntry['outcome'] =
-        call.answeredAt !== undefined ? 'answered' : call.cause === 26 ? 'answered-elsewhere' : ({ BUSY: 'busy', FAILED: 'failed', CONGESTION: 'failed' } as const)[dispositionOf(call) as 'BUSY'] ?? 'missed';
-      const entry: HistoryEntry = {
-        id: call.id,
-        direction: call.direction,
-        number: call.variables.calleridnumber ?? '',
-        name: call.variables.calleridname ?? '',
-        startedAt: call.offeredAt,
-        endedAt: call.endedAt ?? Date.now(),
-        outcome,
-        billsec: Number(cdr.billsec),
-        postcall: key ? 'pending' : 'none',
-        postcallKey: key,
-      };
-      recent.unshift({ call, ...(w?.engine.activity(call.id) ?? { lookups: [], pop: { state: 'none' } }) });
+      const entry = historyEntry(call, key, Date.now());
+      recent.unshift(card(call));
       recent.splice(RECENT_ENDED);
-      w?.engine.prune(new Set(recent.map((c) => c.call.id)));
       void loaded.then(() => {
-        const limit = w?.settings.advanced.historySize ?? 200;
-        history = [entry, ...(history ?? []).filter((h) => h.id !== entry.id)].slice(0, limit);
+        history = [entry, ...(history ?? []).filter((h) => h.id !== entry.id)].slice(0, sources.settings().advanced.historySize);
         void browser.storage.local.set({ [HISTORY_KEY]: history });
         changed();
       });
+      return new Set(recent.map((c) => c.call.id));
     },
   };
 }

@@ -14,6 +14,8 @@ import { saveSettings } from '@/utils/adapters/settings-storage';
 import { createViewPublisher, type ViewPublisher } from './view';
 import { clearNotification, notifyCall } from './notifications';
 import { showPop } from '@/utils/adapters/pop-target';
+import { preparePhoneMetadata } from '@/utils/templates/phone-metadata';
+import { usePackagedPhoneMetadata } from './phone';
 
 const BOOK_KEY = 'book';
 const RESUME_KEY = 'resume';
@@ -44,13 +46,21 @@ export function worker(): Promise<Worker> {
 }
 
 async function start(): Promise<Worker> {
-  const settings = await loadWorkerSettings();
-  const stored = await browser.storage.local.get([BOOK_KEY, RESUME_KEY]);
+  usePackagedPhoneMetadata();
+  // Both reads at once: a woken worker reconnects as soon as it knows settings and resume point.
+  const [settings, stored] = await Promise.all([loadWorkerSettings(), browser.storage.local.get([BOOK_KEY, RESUME_KEY])]);
+  // The home country's number plan, before the first call needs it.
+  void preparePhoneMetadata('', settings.current.numbers.homeCountry);
   const book = (stored[BOOK_KEY] as CallBook | undefined) ?? emptyBook();
   let resume: unknown = stored[RESUME_KEY];
 
   const lookups = createRunner(settings.current);
-  const view = createViewPublisher(() => w);
+  const view = createViewPublisher({
+    calls: () => Object.values(engine.book().calls),
+    activity: (id) => engine.activity(id),
+    outbox: { view: () => outbox.view(), isPending: (key) => outbox.isPending(key) },
+    settings: () => settings.current,
+  });
   const outbox = await createOutboxAdapter(settings.current, () => view.changed());
 
   const engine = createEngine(
@@ -62,10 +72,12 @@ async function start(): Promise<Worker> {
         const where = await showPop(url, settings.current, () => notifyCall(call, engine.activity(call.id)));
         const a = engine.activity(call.id);
         if (a) a.pop.detail = where;
+        // The side panel renders the pop from the view: publish it now, not at the next throttle tick.
+        if (where === 'sidepanel') view.changed(true);
       },
       queuePostCall: (key, url) => outbox.enqueue(key, url),
       onEnded: (call, key) => {
-        view.recordHistory(call, key);
+        engine.prune(view.recordHistory(call, key));
         // Answered elsewhere or over: the incoming-call notification has nothing left to offer.
         void clearNotification(call.id).catch(() => undefined);
       },
@@ -97,7 +109,12 @@ async function start(): Promise<Worker> {
         return;
       }
       const connector = createConnector(s, {
-        emit: (events) => Promise.all(events.map((e) => engine.handle(e))),
+        // Called as the frame arrives: lookup deadlines count from now. The resume point is
+        // written once the events are stored and their pops shown, never ahead of a pop.
+        emit: (events) => {
+          const arrivedAt = Date.now();
+          return Promise.all(events.map((e) => engine.handle(e, arrivedAt))).then(() => engine.popsShown());
+        },
         activeCallIds: () => Object.values(engine.book().calls).filter((c) => c.state !== 'ended').map((c) => c.id),
         saveResume: (state) => {
           resume = state;

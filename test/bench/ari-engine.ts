@@ -5,6 +5,9 @@ import { DEFAULT_SETTINGS, type Settings } from '../../utils/settings/schema';
 import { ariTimeline } from '../sim/ari/timeline';
 import { busyPbx, CALLS, USER } from './ari';
 import type { BenchRow } from './measure';
+import { loadAllPhoneMetadata } from '../../utils/templates/all-phone-metadata';
+
+loadAllPhoneMetadata();
 
 const SETTINGS: Settings = {
   ...DEFAULT_SETTINGS,

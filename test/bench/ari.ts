@@ -1,3 +1,4 @@
+import { createAriFanout } from '../../utils/connectors/ari-fanout';
 import { createAriTranslator } from '../../utils/connectors/ari-translate';
 import { ariTimeline } from '../sim/ari/timeline';
 import { scenario, type Scenario } from '../sim/scenario';
@@ -71,6 +72,10 @@ export async function run(): Promise<BenchRow[]> {
       const t = createAriTranslator({ endpoints: [USER] });
       for (const f of frames) sink += t.handle(f).length;
     }, 10, 'ari: JSON.parse only', 'budget ≥ 20,000 frames/s'),
+    throughput('ari: fan-out, 1,000 users (every phone of the PBX is one)', frames, () => {
+      const t = createAriFanout({ endpoints: Array.from({ length: 1000 }, (_, i) => `PJSIP/${100 + i}`) });
+      for (const f of frames) sink += t.handle(f).length;
+    }, 5, 'ari: translator (whole PBX, 1 call in 50 is the user’s)', 'the bridge: one connection, every user at once'),
     throughput('ari: translator, frames already parsed', frames, (() => {
       const parsed = frames.map((f) => JSON.parse(f) as unknown);
       return () => {

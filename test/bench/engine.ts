@@ -3,6 +3,9 @@ import type { CallEvent } from '../../utils/calls/call-event';
 import { createEngine } from '../../utils/engine/cti-engine';
 import { settingsSchema } from '../../utils/settings/schema';
 import { summarize, type BenchRow } from './measure';
+import { loadAllPhoneMetadata } from '../../utils/templates/all-phone-metadata';
+
+loadAllPhoneMetadata();
 
 /**
  * The engine's own cost per call event (call model, control points, template expansion with

@@ -1,10 +1,11 @@
 import WebSocket from 'ws';
 import { launchWithExtension, waitFor, type BrowserKind, type ExtensionBrowser } from '../e2e/harness/launch';
-import { percentiles, ringingCall, sleep, startBenchPeers, type BenchPeers } from '../e2e/harness/bench-peers';
+import { hrNow, percentiles, ringingCall, sleep, startBenchPeers, type BenchPeers } from '../e2e/harness/bench-peers';
 import type { BenchRow } from './measure';
 
 const CALLS = Number(process.env.CTIPOP_BENCH_CALLS ?? 200);
 const DEADLINE_CALLS = Number(process.env.CTIPOP_BENCH_DEADLINE_CALLS ?? 30);
+const WAKE_ROUNDS = Number(process.env.CTIPOP_BENCH_WAKE_ROUNDS ?? 20);
 const WARMUP = 5;
 const LOOKUP_MS = 100;
 const TIMEOUT_MS = 300;
@@ -97,7 +98,7 @@ export async function run(kinds: BrowserKind[] = ['chromium', 'firefox']): Promi
         await ext.configure(settings({}));
         await waitFor(`${kind} to connect`, () => p.sim.state().ws > 0 || undefined, 30_000);
         await ringToPop(p, WARMUP);
-        rows.push(row(`pop: ${kind}`, await ringToPop(p, CALLS, 0, `pop: ${kind}`), 'pop: Node client', 'target p95 ≤ 60 ms'));
+        rows.push(row(`pop: ${kind}`, await ringToPop(p, CALLS, 0, `pop: ${kind}`), 'pop: Node client', 'target p95 ≤ 40 ms (quiet machine)'));
 
         await ext.configure(settings({ inboundUrl: lookupUrl(p) }));
         await waitFor(`${kind} to use the lookup`, async () => {
@@ -110,9 +111,14 @@ export async function run(kinds: BrowserKind[] = ['chromium', 'firefox']): Promi
 
         await ext.configure(settings({ inboundUrl: lookupUrl(p) }, { lookupTimeoutMs: TIMEOUT_MS }));
         await sleep(500);
-        rows.push(row(`deadline: ${kind}, pop after ${TIMEOUT_MS} ms timeout, excess`, await deadlineExcess(p, `deadline: ${kind}`), undefined, 'target ≤ 50 ms every call (max); excess = ring → pop − timeout', `deadline: ${kind}`));
+        rows.push(row(`deadline: ${kind}, pop after ${TIMEOUT_MS} ms timeout, excess`, await deadlineExcess(p, `deadline: ${kind}`), undefined, 'target ≤ 20 ms; excess = ring → pop − timeout', `deadline: ${kind}`));
         await p.crm.setMode({ hang: false, slow: LOOKUP_MS });
         rows.push(...(await apiFloor(ext, p, kind)));
+        if (kind === 'chromium') {
+          await ext.configure(settings({}));
+          await sleep(500);
+          rows.push(...(await wakeUp(ext, p)));
+        }
       } finally {
         await ext.close();
         await waitFor(`${kind} to leave`, () => p.sim.state().ws === 0 || undefined);
@@ -181,7 +187,52 @@ async function apiFloor(ext: ExtensionBrowser, p: BenchPeers, kind: BrowserKind)
     await sleep(GAP_MS);
   }
   return [
-    row(`api: ${kind} storage.local.set (call book, 500 ended ids)`, storageMs, undefined, 'from an extension page; the engine awaits 3 such writes before a pop'),
+    row(`api: ${kind} storage.local.set (call book, 500 ended ids)`, storageMs, undefined, 'from an extension page; the engine awaits one such write per event before a pop'),
     row(`api: ${kind} tabs.update → CRM request`, tabMs, undefined, 'driven from Node through the page, so includes one DevTools/BiDi round trip'),
   ];
 }
+
+/**
+ * Worker wake-up in Chromium: the worker is stopped as Chrome stops idle MV3 workers (CDP
+ * ServiceWorker.stopAllWorkers, as the worker-stop chaos case does); a call rings meanwhile; then
+ * an extension event wakes it (a runtime message, as the watchdog alarm or opening the popup
+ * would). Measured from that event to the simulator accepting the new worker's stream, and to the
+ * CRM receiving the pop of the call that rang while it slept (the first call event handled).
+ */
+async function wakeUp(ext: ExtensionBrowser, p: BenchPeers): Promise<BenchRow[]> {
+  const page = await ext.extensionPage();
+  const connected: number[] = [];
+  const handled: number[] = [];
+  for (let i = 0; i < WAKE_ROUNDS; i++) {
+    const before = p.sim.state().lastClients.at(-1)?.instance;
+    const session = await page.createCDPSession();
+    await session.send('ServiceWorker.enable');
+    await session.send('ServiceWorker.stopAllWorkers');
+    await session.detach();
+    await waitFor('the stopped worker to drop its stream', () => p.sim.state().ws === 0 || undefined, 10_000);
+    const number = nextNumber();
+    const played = p.sim.play(ringingCall(`wake${serial}`, number, 3000), { speed: 1 });
+    if (!played.ok) throw new Error(played.error);
+    await sleep(100);
+    const woken = hrNow();
+    await page.evaluate(async () => {
+      type Api = { runtime: { sendMessage(m: object): Promise<unknown> } };
+      const g = globalThis as unknown as { browser?: Api; chrome: Api };
+      await (g.browser ?? g.chrome).runtime.sendMessage({ name: 'getView', req: {} }).catch(() => undefined);
+    });
+    const client = await waitFor('the woken worker to connect', () => {
+      const last = p.sim.state().lastClients.at(-1);
+      return last && last.instance !== before ? last : undefined;
+    }, 10_000);
+    const pop = await p.request('pop', 'n', number).catch(() => undefined);
+    connected.push(client.at - woken);
+    if (pop) handled.push(pop.at - woken);
+    else missed.set('wake', (missed.get('wake') ?? 0) + 1);
+    await waitFor('the call to end', () => p.sim.state().activeCalls.length === 0 || undefined, 10_000);
+  }
+  return [
+    row('wake: Chromium, stopped worker → stream connected', connected, undefined, 'from the waking extension event (a runtime message) to the simulator accepting the stream; ±1 ms (Date.now)'),
+    row('wake: Chromium, stopped worker → first call event handled', handled, undefined, 'target p95 ≤ 300 ms; to the CRM receiving the pop of a call that rang while the worker was stopped', 'wake'),
+  ];
+}
+

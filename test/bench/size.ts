@@ -31,7 +31,7 @@ export async function run(): Promise<BenchRow[]> {
     sizeRow('size: Chrome zip', zip('-chrome-mv3.zip'), 'target ≤ 200 kB'),
     sizeRow('size: Firefox zip', zip('-firefox-mv3.zip'), ''),
     sizeRow('size: Firefox sources zip', zip('-sources.zip'), 'for AMO review'),
-    sizeRow('size: background.js (Chrome, minified)', chromeBg.length, `target ≤ 120 kB; gzip ${kB(gzipSync(chromeBg).length)} kB; minified share: ${shares}`),
+    sizeRow('size: background.js (Chrome, minified)', chromeBg.length, `target ≤ 150 kB; gzip ${kB(gzipSync(chromeBg).length)} kB; minified share: ${shares}`),
     sizeRow('size: background.js (Firefox, minified)', firefoxBg.length, ''),
   ];
 }
@@ -72,7 +72,7 @@ export async function backgroundShares(): Promise<string> {
     if (!m.code) continue;
     const bytes = (await transform(m.code, { minify: true, loader: 'js' })).code.length;
     const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(id)?.[1];
-    const group = pkg === 'libphonenumber-js' ? (id.includes('metadata') ? 'libphonenumber-js metadata' : 'libphonenumber-js code')
+    const group = pkg === 'libphonenumber-js' ? (/metadata\.\w+\.json/.test(id) ? 'libphonenumber-js metadata' : 'libphonenumber-js code')
       : pkg ? (XML_PARSER_PARTS.includes(pkg) ? 'fast-xml-parser (+ its deps)' : pkg)
       : id.replace(ROOT, '').split('/').slice(0, 2).join('/');
     groups.set(group, (groups.get(group) ?? 0) + bytes);

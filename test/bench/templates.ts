@@ -1,6 +1,9 @@
 import { expandTemplate } from '../../utils/templates/expand-template';
 import { withNumberFormats } from '../../utils/templates/phone-formats';
 import { sample, summarize, type BenchRow } from './measure';
+import { loadAllPhoneMetadata } from '../../utils/templates/all-phone-metadata';
+
+loadAllPhoneMetadata();
 
 const POPUP =
   'https://crm.example/contacts/search?phone=%%calleridnumber%%&name=%%calleridname%%' +

@@ -9,6 +9,7 @@ import type { Scenario } from '../sim/scenario';
 import { startSimulator } from '../sim/server';
 import { SIM_USERS } from '../sim/sim-users';
 import { launchWithExtension, waitFor, type BrowserKind } from './harness/launch';
+import { inLane } from './harness/lanes';
 import { CHROME_ID, FIREFOX_DIR, FIREFOX_UUID, GECKO_ID, OUT_DIR } from './harness/paths';
 import { peerSettings, type Peers } from './harness/peers';
 import { spawnChromium } from './harness/spawn-chromium';
@@ -22,7 +23,7 @@ import { spawnChromium } from './harness/spawn-chromium';
  */
 const ENABLED = process.env.CTIPOP_ALLDAY === '1';
 const MINUTES = Number(process.env.CTIPOP_ALLDAY_MIN ?? 15);
-const BROWSERS = (process.env.CTIPOP_ALLDAY_BROWSERS ?? 'chromium,firefox').split(',') as BrowserKind[];
+const BROWSERS = ((process.env.CTIPOP_ALLDAY_BROWSERS ?? 'chromium,firefox').split(',') as BrowserKind[]).filter(inLane);
 const TRANSPORTS = (process.env.CTIPOP_ALLDAY_TRANSPORTS ?? 'json-ws,ari').split(',') as Transport[];
 /** Each browser's minutes are shared out between the transports. */
 const SESSION_MS = (MINUTES * 60_000) / TRANSPORTS.length;

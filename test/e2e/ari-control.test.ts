@@ -7,8 +7,9 @@ import { SIM_USERS } from '../sim/sim-users';
 import { launchWithExtension, waitFor, type BrowserKind, type ExtensionBrowser } from './harness/launch';
 import { CHROME_ID, FIREFOX_UUID } from './harness/paths';
 import { peerSettings, type Peers } from './harness/peers';
+import { BROWSERS } from './harness/lanes';
 
-/** What ari-connector.ts names the Stasis app for PJSIP/100 in control mode, and what the admin's dialplan says. */
+/** What utils/connectors/ari-connector.ts names the Stasis app for PJSIP/100 in control mode, and what the admin's dialplan says. */
 const APP = 'ctipop-100';
 /** The emulator's own fall-through; long, so that a continue before it is provably ours. */
 const EMULATOR_DEADLINE_MS = 15_000;
@@ -58,7 +59,7 @@ async function viewCalls(ext: ExtensionBrowser) {
  * account code, the route as a continue to its dialplan target). A read-only ARI user is refused
  * and the call goes on anyway; with no lookup the call continues at once.
  */
-describe.each<BrowserKind>(['chromium', 'firefox'])('ARI control mode in %s', (kind) => {
+describe.each(BROWSERS)('ARI control mode in %s', (kind) => {
   let peers: ControlPeers;
   let ext: ExtensionBrowser;
   let played: number;

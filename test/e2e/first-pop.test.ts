@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchWithExtension, waitFor, type BrowserKind, type ExtensionBrowser } from './harness/launch';
 import { peerSettings, startPeers, type Peers } from './harness/peers';
+import { BROWSERS } from './harness/lanes';
 
 const HOSTILE_NAME = 'Zoë Müller-Łukasiewicz 東京 & Co #1 %%calleridnumber%% 100%\r\nX-Injected: yes \u202Egnp.exe <script>alert(1)</script>';
 
@@ -8,7 +9,7 @@ const HOSTILE_NAME = 'Zoë Müller-Łukasiewicz 東京 & Co #1 %%calleridnumber%
 const cleaned = HOSTILE_NAME.replace(/[\r\n\u202E]/g, '').normalize('NFC');
 const encoded = encodeURIComponent(cleaned).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
-describe.each<BrowserKind>(['chromium', 'firefox'])('first pop in %s', (kind) => {
+describe.each(BROWSERS)('first pop in %s', (kind) => {
   let peers: Peers;
   let ext: ExtensionBrowser;
 

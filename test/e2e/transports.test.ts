@@ -6,6 +6,7 @@ import { SIM_USERS } from '../sim/sim-users';
 import { launchWithExtension, waitFor, type BrowserKind, type ExtensionBrowser } from './harness/launch';
 import { CHROME_ID, FIREFOX_UUID } from './harness/paths';
 import { peerSettings, type Peers } from './harness/peers';
+import { inLane } from './harness/lanes';
 
 type Transport = 'json-ws' | 'json-sse' | 'ari';
 type AriPeers = Peers & { ari: AriEmulator };
@@ -45,14 +46,14 @@ const pbxIdle = (peers: AriPeers) => () => (peers.sim.state().activeCalls.length
  * itself, the call that rang while it was down is picked up (resume/resync), a call that ended
  * while it was down is closed (its post-call record is sent), and nothing pops or posts twice.
  */
-describe.each<[BrowserKind, Transport]>([
+describe.each(([
   ['chromium', 'json-ws'],
   ['chromium', 'json-sse'],
   ['chromium', 'ari'],
   ['firefox', 'json-ws'],
   ['firefox', 'json-sse'],
   ['firefox', 'ari'],
-])('%s over %s', (kind, transport) => {
+] satisfies [BrowserKind, Transport][]).filter(([kind]) => inLane(kind)))('%s over %s', (kind, transport) => {
   let peers: AriPeers;
   let ext: ExtensionBrowser;
   const pops = () => peers.crm.log().requests.filter((r) => r.kind === 'pop' && r.headers['sec-fetch-dest'] === 'document');

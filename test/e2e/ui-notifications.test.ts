@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchWithExtension, waitFor, type BrowserKind, type ExtensionBrowser } from './harness/launch';
 import { peerSettings, startPeers, type Peers } from './harness/peers';
 import { closeFirefoxSidebar, stretched } from './harness/ui-pages';
+import { BROWSERS } from './harness/lanes';
 
 const SPEED = 20;
 
@@ -49,7 +50,7 @@ async function notificationProbe(ext: ExtensionBrowser): Promise<() => Promise<{
  * Pop target side panel, panel closed, fallback notification: each call gets one notification,
  * never two, and it goes away when the call is answered elsewhere or ends.
  */
-describe.each<BrowserKind>(['chromium', 'firefox'])('notifications in %s', (kind) => {
+describe.each(BROWSERS)('notifications in %s', (kind) => {
   let peers: Peers;
   let ext: ExtensionBrowser;
   let probe: Awaited<ReturnType<typeof notificationProbe>>;

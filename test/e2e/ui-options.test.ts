@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchWithExtension, waitFor, type BrowserKind, type ExtensionBrowser } from './harness/launch';
 import { peerSettings, startPeers, type Peers } from './harness/peers';
 import { openExtensionTab, screenshot, waitForText } from './harness/ui-pages';
+import { BROWSERS } from './harness/lanes';
 
 /** Replaces an input's value the way a person does: select all, type. */
 async function fill(page: Page, testid: string, text: string) {
@@ -12,7 +13,7 @@ async function fill(page: Page, testid: string, text: string) {
 }
 
 /** The options page's test bench and "Test connection", and the toolbar popup, against the simulator and demo CRM. */
-describe.each<BrowserKind>(['chromium', 'firefox'])('options page and popup in %s', (kind) => {
+describe.each(BROWSERS)('options page and popup in %s', (kind) => {
   let peers: Peers;
   let ext: ExtensionBrowser;
   let options: Page;

@@ -5,6 +5,7 @@ import { launchWithExtension, waitFor, type BrowserKind, type ExtensionBrowser }
 import { CHROME_ID, OUT_DIR } from './harness/paths';
 import { peerSettings, startPeers, type Peers } from './harness/peers';
 import { closeFirefoxSidebar, inUserClick, openChromiumSidePanel, openExtensionTab, stretched } from './harness/ui-pages';
+import { BROWSERS } from './harness/lanes';
 
 const FINDINGS = `${OUT_DIR}/panel-open.json`;
 
@@ -29,7 +30,7 @@ type Api = {
  * by keyboard shortcut. Notification clicks cannot be tested headless: Chromium gives no way to
  * click a system notification, and headless Firefox closes notifications as soon as they open.
  */
-describe.each<BrowserKind>(['chromium', 'firefox'])('opening the side panel in %s', (kind) => {
+describe.each(BROWSERS)('opening the side panel in %s', (kind) => {
   let peers: Peers;
   let ext: ExtensionBrowser;
   let options: Page;

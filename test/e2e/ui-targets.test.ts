@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchWithExtension, waitFor, type BrowserKind, type ExtensionBrowser } from './harness/launch';
 import { peerSettings, startPeers, type Peers } from './harness/peers';
 import { stretched } from './harness/ui-pages';
+import { BROWSERS } from './harness/lanes';
 
 const SPEED = 50;
 
@@ -31,7 +32,7 @@ const pops = (peers: Peers) => peers.crm.log().requests.filter((r) => r.kind ===
 const postcalls = (peers: Peers) => peers.crm.log().requests.filter((r) => r.kind === 'postcall');
 const callsOver = (peers: Peers) => waitFor('the calls to end at the simulator', () => peers.sim.state().activeCalls.length === 0 || undefined, 20_000);
 
-describe.each<BrowserKind>(['chromium', 'firefox'])('pop-up targets in %s', (kind) => {
+describe.each(BROWSERS)('pop-up targets in %s', (kind) => {
   let peers: Peers;
   let ext: ExtensionBrowser;
 

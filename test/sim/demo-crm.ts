@@ -51,7 +51,11 @@ export interface DemoCrm {
 }
 
 const NORMAL: CrmModes = { slow: 0, fail: null, hang: false, frameable: true, redirect: null, slowBody: 0, reply: null, paths: null };
-const CORS = { 'Access-Control-Allow-Origin': '*' };
+/**
+ * A cross-origin caller (the extension without host permission for this origin) sees only the
+ * safelisted response headers; Retry-After must be exposed, or its 429/503 answers lose it.
+ */
+const CORS = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'Retry-After' };
 
 /** Starts the demo CRM on 127.0.0.1: `/cti/lookup`, `/pop`, `/postcall` and `/control/*`. */
 export async function startDemoCrm(opts: DemoCrmOptions = {}): Promise<DemoCrm> {

@@ -4,6 +4,9 @@ import { expandCommand } from './expand-command';
 import { lookupCommand } from './lookup-command';
 import { replayCommand } from './replay-command';
 import { replyCommand } from './reply-command';
+import { loadAllPhoneMetadata } from '../templates/all-phone-metadata';
+
+loadAllPhoneMetadata();
 
 const USAGE = `usage: ctipop <command>
   reply [FILE|-]                                   parse a CTI XML reply, print JSON

@@ -22,7 +22,7 @@ export function endpointOfChannel(name: string): string {
 }
 
 /** Technology lower-cased, resource as written: `pjsip/100`. Asterisk matches tech names case-insensitively only. */
-function endpointKey(endpoint: string): string {
+export function endpointKey(endpoint: string): string {
   const slash = endpoint.indexOf('/');
   return slash < 0 ? endpoint : endpoint.slice(0, slash).toLowerCase() + endpoint.slice(slash);
 }

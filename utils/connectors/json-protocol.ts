@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { APPLICATION_TYPES } from '../templates/variables';
 
 /**
@@ -10,64 +10,64 @@ import { APPLICATION_TYPES } from '../templates/variables';
 export const PROTOCOL_VERSION = 1;
 
 const variables = z.record(z.string(), z.string());
-const epochMs = z.number().int().nonnegative();
+const epochMs = z.int().check(z.nonnegative());
 
 const callBase = {
   type: z.literal('call'),
   /** Monotonic per server; the resume position (WebSocket `resume.lastEventId`, SSE `id:`). */
-  id: z.string().min(1).max(64),
-  callId: z.string().min(1).max(128),
+  id: z.string().check(z.minLength(1), z.maxLength(64)),
+  callId: z.string().check(z.minLength(1), z.maxLength(128)),
   at: epochMs,
   /** The endpoint(s) this event concerns (e.g. `PJSIP/100`); the client keeps only its own. */
-  users: z.array(z.string().max(128)).max(64),
+  users: z.array(z.string().check(z.maxLength(128))).check(z.maxLength(64)),
 };
 
 export const callFrame = z.discriminatedUnion('event', [
   z.object({ ...callBase, event: z.literal('offered'), direction: z.enum(['inbound', 'outbound', 'internal']), variables }),
-  z.object({ ...callBase, event: z.literal('application'), application: z.object({ type: z.enum(APPLICATION_TYPES), name: z.string().max(128) }) }),
-  z.object({ ...callBase, event: z.literal('ringing'), variables: variables.optional() }),
-  z.object({ ...callBase, event: z.literal('answered'), variables: variables.optional() }),
+  z.object({ ...callBase, event: z.literal('application'), application: z.object({ type: z.enum(APPLICATION_TYPES), name: z.string().check(z.maxLength(128)) }) }),
+  z.object({ ...callBase, event: z.literal('ringing'), variables: z.optional(variables) }),
+  z.object({ ...callBase, event: z.literal('answered'), variables: z.optional(variables) }),
   z.object({ ...callBase, event: z.literal('variables'), variables }),
-  z.object({ ...callBase, event: z.literal('ended'), cause: z.number().int().optional(), cdr: variables.optional() }),
+  z.object({ ...callBase, event: z.literal('ended'), cause: z.optional(z.int()), cdr: z.optional(variables) }),
 ]);
 
 export const serverFrame = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('hello'),
-    protocol: z.number().int(),
-    serverId: z.string().max(128),
+    protocol: z.int(),
+    serverId: z.string().check(z.maxLength(128)),
     /** Opaque; sent back in `auth.resume` to continue after the last event seen. */
-    resumeToken: z.string().max(256),
+    resumeToken: z.string().check(z.maxLength(256)),
     /** True when the server could replay everything after the client's last event id. */
     resumed: z.boolean(),
-    heartbeatMs: z.number().int().positive().max(60_000),
+    heartbeatMs: z.int().check(z.positive(), z.maximum(60_000)),
   }),
   /** After a hello with resumed=false: the calls active now; calls the client has and this lacks ended meanwhile. */
-  z.object({ type: z.literal('snapshot'), callIds: z.array(z.string()).max(10_000) }),
+  z.object({ type: z.literal('snapshot'), callIds: z.array(z.string()).check(z.maxLength(10_000)) }),
   callFrame,
   z.object({ type: z.literal('heartbeat'), at: epochMs }),
-  z.object({ type: z.literal('pong'), nonce: z.string().max(64) }),
-  z.object({ type: z.literal('control-result'), ref: z.string().max(64), ok: z.boolean(), reason: z.string().max(500).optional() }),
-  z.object({ type: z.literal('error'), code: z.string().max(64), message: z.string().max(500) }),
+  z.object({ type: z.literal('pong'), nonce: z.string().check(z.maxLength(64)) }),
+  z.object({ type: z.literal('control-result'), ref: z.string().check(z.maxLength(64)), ok: z.boolean(), reason: z.optional(z.string().check(z.maxLength(500))) }),
+  z.object({ type: z.literal('error'), code: z.string().check(z.maxLength(64)), message: z.string().check(z.maxLength(500)) }),
 ]);
 
 export const clientFrame = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('auth'),
-    protocol: z.number().int(),
-    token: z.string().max(4096),
-    users: z.array(z.string().max(128)).max(64),
-    resume: z.object({ token: z.string().max(256), lastEventId: z.string().max(64) }).optional(),
+    protocol: z.int(),
+    token: z.string().check(z.maxLength(4096)),
+    users: z.array(z.string().check(z.maxLength(128))).check(z.maxLength(64)),
+    resume: z.optional(z.object({ token: z.string().check(z.maxLength(256)), lastEventId: z.string().check(z.maxLength(64)) })),
     /** Who is connecting, for the server's logs: `instance` changes each time the browser restarts the worker. */
-    client: z.object({ name: z.string().max(64), version: z.string().max(32), instance: z.string().max(64) }).optional(),
+    client: z.optional(z.object({ name: z.string().check(z.maxLength(64)), version: z.string().check(z.maxLength(32)), instance: z.string().check(z.maxLength(64)) })),
   }),
-  z.object({ type: z.literal('ping'), nonce: z.string().max(64) }),
+  z.object({ type: z.literal('ping'), nonce: z.string().check(z.maxLength(64)) }),
   z.object({
     type: z.literal('control'),
-    ref: z.string().max(64),
-    callId: z.string().max(128),
+    ref: z.string().check(z.maxLength(64)),
+    callId: z.string().check(z.maxLength(128)),
     set: variables,
-    route: z.object({ type: z.string(), name: z.string() }).nullable(),
+    route: z.nullable(z.object({ type: z.string(), name: z.string() })),
     break: z.boolean(),
   }),
 ]);

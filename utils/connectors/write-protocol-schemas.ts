@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { clientFrame, PROTOCOL_VERSION, serverFrame } from './json-protocol';
 
 /** Where the generated schemas are committed, relative to the project root. */
@@ -13,7 +13,7 @@ export const SCHEMA_DIR = 'docs/protocol-schemas';
  * @example protocolSchemas()['server-frame.json'].title // → 'CTI Pop event stream v1: server → extension frame'
  */
 export function protocolSchemas(): Record<string, Record<string, unknown>> {
-  const schema = (name: string, title: string, description: string, zodSchema: z.ZodType) => ({
+  const schema = (name: string, title: string, description: string, zodSchema: z.ZodMiniType) => ({
     $id: `https://cti-pop.org/protocol/v${PROTOCOL_VERSION}/${name}`,
     title,
     description,

@@ -1,6 +1,7 @@
 import type { Call } from '../calls/call';
 import type { Cdr } from '../cdr/build-cdr';
 import { withNumberFormats } from '../templates/phone-formats';
+import { preparePhoneMetadata } from '../templates/phone-metadata';
 
 /** The variables a template sees for a call: the call's own, what the engine knows, number formats. */
 export function callVariables(call: Call, homeCountry: string): Record<string, string> {
@@ -16,4 +17,9 @@ export function callVariables(call: Call, homeCountry: string): Record<string, s
 /** Post-call templates see the call's variables with the CDR's fields on top. */
 export function cdrVariables(call: Call, cdr: Cdr, homeCountry: string): Record<string, string> {
   return { ...callVariables(call, homeCountry), ...cdr };
+}
+
+/** Loads the number plans `callVariables` needs for this call's number, unless already there. */
+export function prepareNumbers(call: Call, homeCountry: string): Promise<void> {
+  return preparePhoneMetadata(call.variables.calleridnumber ?? '', homeCountry);
 }

@@ -12,7 +12,7 @@ import type { Settings } from '../settings/schema';
 import type { PopState } from '../view-state';
 import { applicationRequests, appliesReplies, popDecision, preCallRequests, type PlannedRequest } from './control-points';
 import { checkRoute, type DialplanTarget } from './route-policy';
-import { callVariables, cdrVariables } from './call-variables';
+import { callVariables, cdrVariables, prepareNumbers } from './call-variables';
 
 export interface ReplyActions {
   set: Record<string, string>;
@@ -25,6 +25,7 @@ export interface ReplyActions {
 export interface EngineDeps {
   settings: () => Settings;
   now: () => number;
+  /** `timeoutMs` is what is left of the lookup timeout, counted from the triggering frame's arrival. */
   lookup: (url: string, timeoutMs: number) => Promise<LookupResult>;
   /** Shows the pop-up; `url` is already expanded and checked. */
   pop: (call: Call, url: string) => Promise<void>;
@@ -58,6 +59,8 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
   let queue: Promise<void> = Promise.resolve();
   const chains = new Map<string, Promise<void>>();
   const activity = new Map<string, CallActivity>();
+  /** Pops decided and not yet shown: what `popsShown` waits for. */
+  const pendingPops = new Set<Promise<void>>();
 
   const activityOf = (callId: string) => {
     let a = activity.get(callId);
@@ -77,10 +80,12 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
 
   const save = () => deps.saveBook(book);
 
-  async function request(callId: string, planned: PlannedRequest): Promise<ReplyActions | undefined> {
+  /** `startedAt` (deps.now time): when the frame that called for this request arrived; the timeout counts from there. */
+  async function request(callId: string, planned: PlannedRequest, startedAt?: number): Promise<ReplyActions | undefined> {
+    const settings = deps.settings();
+    if (book.calls[callId]) await prepareNumbers(book.calls[callId], settings.numbers.homeCountry);
     const call = book.calls[callId];
     if (!call) return undefined;
-    const settings = deps.settings();
     const expanded = expandTemplate(planned.template, callVariables(call, settings.numbers.homeCountry), { known: CALL_NAMES });
     const record: LookupRecord = { point: planned.point, url: '', outcome: 'refused', ms: 0 };
     activityOf(callId).lookups.push(record);
@@ -91,7 +96,8 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
       return undefined;
     }
     record.url = redactUrl(expanded.url);
-    const result = await deps.lookup(expanded.url, settings.advanced.lookupTimeoutMs);
+    const timeoutMs = settings.advanced.lookupTimeoutMs - (startedAt === undefined ? 0 : Math.max(0, deps.now() - startedAt));
+    const result = await deps.lookup(expanded.url, Math.max(1, timeoutMs));
     Object.assign(record, { outcome: result.outcome, status: result.status, ms: Math.round(result.ms * 10) / 10, detail: result.error });
     if (result.outcome !== 'ok') return void deps.onChange(callId);
     const parsed = parseReply(result.bytes ?? result.body ?? '', { maxBytes: settings.advanced.maxReplyBytes });
@@ -129,11 +135,12 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
    * for. Pre-call control always reaches the connector, even with nothing to apply: a call held
    * in the PBX's Stasis application waits for exactly that word to continue.
    */
-  async function runAll(callId: string, requests: PlannedRequest[], always: boolean) {
+  async function runAll(callId: string, requests: PlannedRequest[], always: boolean, arrivedAt: number) {
     const merged: ReplyActions = { set: {}, route: null, break: false };
     let last: LookupRecord | undefined;
-    for (const planned of requests) {
-      const actions = await request(callId, planned);
+    for (const [index, planned] of requests.entries()) {
+      // The first request's deadline runs from the frame's arrival; each later one has its own.
+      const actions = await request(callId, planned, index === 0 ? arrivedAt : undefined);
       last = activityOf(callId).lookups.at(-1);
       if (!actions) continue;
       Object.assign(merged.set, actions.set);
@@ -152,11 +159,13 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
     }
   }
 
-  async function popCall(callId: string) {
+  /** `reserved`: the popped flag went into the book with the event's own write (see `process`). */
+  async function popCall(callId: string, reserved: boolean) {
+    const settings = deps.settings();
+    if (book.calls[callId]) await prepareNumbers(book.calls[callId], settings.numbers.homeCountry);
     const call = book.calls[callId];
     if (!call || call.state === 'ended') return;
-    const settings = deps.settings();
-    const marked = markPopped(book, callId);
+    const marked = reserved ? { book, first: true } : markPopped(book, callId);
     if (!marked.first) return;
     const a = activityOf(callId);
     const expanded = expandTemplate(settings.cti.popupUrl, callVariables(call, settings.numbers.homeCountry), { known: CALL_NAMES });
@@ -166,17 +175,20 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
     }
     // Recorded before the pop is shown: a worker killed in between misses one pop rather than
     // showing it twice after the restart.
-    book = marked.book;
-    await save();
+    if (!reserved) {
+      book = marked.book;
+      await save();
+    }
     a.pop = { state: 'popped', url: expanded.url, at: deps.now() };
     await deps.pop(call, expanded.url);
     deps.onChange(callId);
   }
 
   async function postCall(callId: string) {
+    const settings = deps.settings();
+    if (book.calls[callId]) await prepareNumbers(book.calls[callId], settings.numbers.homeCountry);
     const call = book.calls[callId];
     if (!call) return;
-    const settings = deps.settings();
     let key: string | undefined;
     if (settings.cti.postCallUrl) {
       const cdr = buildCdr(call);
@@ -194,18 +206,23 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
     await save();
   }
 
-  function react(step: Lifecycle) {
+  function react(step: Lifecycle, arrivedAt: number, reserved: Set<string>) {
     const settings = deps.settings();
     const id = step.call.id;
     switch (step.step) {
       case 'offered':
-        return onCall(id, () => runAll(id, preCallRequests(settings, step.call), true));
+        return onCall(id, () => runAll(id, preCallRequests(settings, step.call), true, arrivedAt));
       case 'application':
-        return onCall(id, () => runAll(id, applicationRequests(settings, step.call, step.application), false));
+        return onCall(id, () => runAll(id, applicationRequests(settings, step.call, step.application), false, arrivedAt));
       case 'ringing':
       case 'answered': {
         const decision = popDecision(settings, step.call, step.step);
-        if (decision.pop) return onCall(id, () => popCall(id));
+        if (decision.pop) {
+          const shown = onCall(id, () => popCall(id, reserved.has(id)));
+          pendingPops.add(shown);
+          void shown.then(() => pendingPops.delete(shown));
+          return shown;
+        }
         const a = activityOf(id);
         if (a.pop.state === 'none' && decision.reason !== 'not-yet') a.pop = { state: 'suppressed', detail: decision.reason };
         return deps.onChange(id);
@@ -217,20 +234,40 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
     }
   }
 
-  async function process(event: CallEvent) {
+  /**
+   * One storage write per event: a pop the event calls for is marked in the same write, so the
+   * pop itself needs none (a worker killed after the write misses that pop rather than showing
+   * it twice after the restart).
+   */
+  async function process(event: CallEvent, arrivedAt: number) {
     const result = applyEvent(book, event);
     if (result.book === book) return;
     book = result.book;
+    const reserved = new Set<string>();
+    const settings = deps.settings();
+    for (const step of result.steps) {
+      if ((step.step === 'ringing' || step.step === 'answered') && popDecision(settings, step.call, step.step).pop) {
+        const marked = markPopped(book, step.call.id);
+        if (!marked.first) continue;
+        book = marked.book;
+        reserved.add(step.call.id);
+      }
+    }
     await save();
     // The card shows the new state at once, even while the call's own work (lookup, pop) waits.
     deps.onChange(event.callId);
-    for (const step of result.steps) void react(step);
+    for (const step of result.steps) void react(step, arrivedAt, reserved);
   }
 
   return {
-    handle(event: CallEvent): Promise<void> {
-      queue = queue.then(() => process(event));
+    /** `arrivedAt` (deps.now time): when the frame carrying the event arrived; lookup deadlines count from it. */
+    handle(event: CallEvent, arrivedAt = deps.now()): Promise<void> {
+      queue = queue.then(() => process(event, arrivedAt));
       return queue;
+    },
+    /** Resolves once every pop decided so far has been shown (or given up). */
+    async popsShown(): Promise<void> {
+      await Promise.all([...pendingPops]);
     },
     /** After a restart: redo the post-call step of calls that ended before their record was queued. */
     resume(): void {

@@ -8,7 +8,7 @@ import { redactUrl } from '../templates/redact-url';
 import { CALL_VARIABLES, CDR_VARIABLES } from '../templates/variables';
 import type { TestBenchCall, TestBenchResult, TestBenchStep } from '../messages';
 import type { Settings } from '../settings/schema';
-import { callVariables, cdrVariables } from './call-variables';
+import { callVariables, cdrVariables, prepareNumbers } from './call-variables';
 import { applicationRequests, preCallRequests } from './control-points';
 
 /**
@@ -34,6 +34,7 @@ export async function runTestBench(input: TestBenchCall, settings: Settings, loo
   };
   const steps: TestBenchStep[] = [];
   const country = settings.numbers.homeCountry;
+  await prepareNumbers(call, country);
   const planned = [...preCallRequests(settings, call), ...(input.application ? applicationRequests(settings, call, input.application) : [])];
   for (const request of planned) {
     const step: TestBenchStep = { point: request.point, template: request.template, warnings: [], timeoutMs: settings.advanced.lookupTimeoutMs };
@@ -56,6 +57,8 @@ export async function runTestBench(input: TestBenchCall, settings: Settings, loo
     call = { ...call, variables: applied.variables };
     if (parsed.value.break) break;
   }
+  // A reply may have set another caller number.
+  await prepareNumbers(call, country);
   const pop: TestBenchResult['pop'] = { target: settings.behaviour.target };
   if (settings.cti.popupUrl) {
     const expanded = expandTemplate(settings.cti.popupUrl, callVariables(call, country), { known: CALL_VARIABLES });

@@ -22,9 +22,10 @@ export interface SendOptions {
  *
  * A redirect is not followed (`redirect: 'manual'`): it usually means a login page, so the CRM did
  * not take the record. In a browser it arrives as an opaque-redirect response with status 0.
- * `Idempotency-Key` is a non-simple header, so a page would need a CORS preflight; the extension
- * needs host permission for the CRM's origin, or the request fails as a network error and is
- * retried until the permission is granted.
+ * With host permission for the CRM's origin no CORS applies. Without it the request goes through
+ * CORS (`Idempotency-Key` needs a preflight): a CRM that does not allow it fails as a network error
+ * and is retried until the permission is granted, and one that allows it must also list
+ * `Retry-After` in `Access-Control-Expose-Headers`, or the browser hides it and our own backoff applies.
  */
 export async function sendRecord(key: string, url: string, opts: SendOptions): Promise<SendOutcome> {
   const controller = new AbortController();

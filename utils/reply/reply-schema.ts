@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 // zod compiles validators with `new Function` unless told not to; MV3's CSP forbids that.
 z.config({ jitless: true });
@@ -27,13 +27,16 @@ export function codePointLength(text: string): number {
 }
 
 const limitedText = (field: keyof typeof MAX_LENGTH) =>
-  z.string().min(1).refine((value) => codePointLength(value) <= MAX_LENGTH[field], {
-    error: (issue) =>
-      `${field === 'name' ? 'route name' : field} has ${codePointLength(String(issue.input))} characters; ` +
-      `the limit is ${MAX_LENGTH[field]} and values are never truncated: shorten it on the CTI server.`,
-  });
+  z.string().check(
+    z.minLength(1),
+    z.refine((value) => codePointLength(value) <= MAX_LENGTH[field], {
+      error: (issue) =>
+        `${field === 'name' ? 'route name' : field} has ${codePointLength(String(issue.input))} characters; ` +
+        `the limit is ${MAX_LENGTH[field]} and values are never truncated: shorten it on the CTI server.`,
+    }),
+  );
 
-export const setSchema = z.object({
+export const setSchema = z.partial(z.object({
   calleridname: limitedText('calleridname'),
   calleridnumber: limitedText('calleridnumber'),
   accountcode: limitedText('accountcode'),
@@ -41,7 +44,7 @@ export const setSchema = z.object({
   acc_code3: limitedText('acc_code3'),
   /** Normalised: the reply's `1`/`0` arrive here as `yes`/`no`. */
   record: z.enum(['yes', 'no']),
-}).partial();
+}));
 
 export const routeSchema = z.object({
   type: z.enum(ROUTE_TYPES, {
@@ -53,7 +56,7 @@ export const routeSchema = z.object({
 /** A parsed, cleaned CTI reply: what it asks to set, where to route, whether to break. */
 export const replySchema = z.object({
   set: setSchema,
-  route: routeSchema.nullable(),
+  route: z.nullable(routeSchema),
   break: z.boolean(),
 });
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { toJSONSchema } from 'zod/mini';
 import { settingsSchema } from './schema';
 
 /**
@@ -14,7 +14,7 @@ type JsonSchema = { [key: string]: unknown };
 
 /** The policy schema for `storage.managed`, generated from the settings schema; secrets left out. */
 export function managedSchemaFromSettings(): JsonSchema {
-  return chromeSubset(z.toJSONSchema(settingsSchema, { io: 'input' }) as JsonSchema);
+  return chromeSubset(toJSONSchema(settingsSchema, { io: 'input' }) as JsonSchema);
 }
 
 function chromeSubset(schema: JsonSchema): JsonSchema {

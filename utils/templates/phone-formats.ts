@@ -1,14 +1,16 @@
-// `libphonenumber-js/min`, not `/max`: measured with esbuild --bundle --minify (lib 1.13.16) a
-// parse-and-format entry point costs 121 kB (29 kB gzip) with min metadata and 194 kB (50 kB gzip)
-// with max. The extra max metadata only serves number *types* (mobile, fixed line) and stricter
-// validity; formatting is the same, and we only format numbers and check their possible lengths.
+// `libphonenumber-js/core` with the `min` metadata, loaded per calling code (phone-metadata.ts):
+// measured with esbuild --bundle --minify (lib 1.13.16) a parse-and-format entry point costs
+// 121 kB with all of the min metadata bundled, 90 kB of it metadata. The `max` metadata only serves
+// number *types* (mobile, fixed line) and stricter validity; we only format numbers and check
+// their possible lengths.
 import {
   getCountryCallingCode,
   isSupportedCountry,
   parsePhoneNumberFromString,
   type CountryCode,
   type PhoneNumber,
-} from 'libphonenumber-js/min';
+} from 'libphonenumber-js/core';
+import { phoneMetadata, phoneMetadataGeneration } from './phone-metadata';
 import { cleanValue } from './clean-value';
 import type { Variables } from './variables';
 
@@ -30,7 +32,8 @@ const MAX_INPUT = 64;
  * Derives the number-format variants of a caller ID for a home country (ISO 3166 alpha-2).
  * Control and bidi characters are removed first. Anything that is not a possible phone number
  * ("100", "anonymous", "", 10 KB of junk) gives empty e164/national/international; the digits are
- * kept unless the input is over-long junk. Never throws.
+ * kept unless the input is over-long junk. Never throws. Uses the number plans loaded so far: await
+ * `preparePhoneMetadata(raw, homeCountry)` first where they are loaded on demand.
  *
  * @example numberFormats('030 123456', 'DE').calleridnumber_e164 === '+4930123456'
  */
@@ -40,10 +43,11 @@ export function numberFormats(raw: string, homeCountry: string): NumberFormats {
   const number = cleanValue(raw);
   const digits = number.replace(/\D/g, '');
   const home = homeCountry.toUpperCase();
-  const country = isSupportedCountry(home) ? home : undefined;
+  const metadata = phoneMetadata();
+  const country = isSupportedCountry(home as CountryCode, metadata) ? (home as CountryCode) : undefined;
   const parsed = parse(number, country);
   if (!parsed) return { ...empty, calleridnumber_digits: digits };
-  const isHome = country !== undefined && parsed.countryCallingCode === getCountryCallingCode(country);
+  const isHome = country !== undefined && parsed.countryCallingCode === getCountryCallingCode(country, metadata);
   const international = parsed.formatInternational();
   return {
     calleridnumber_e164: parsed.number,
@@ -63,7 +67,7 @@ const recent = new Map<string, NumberFormats>();
 const RECENT_MAX = 64;
 
 function cachedFormats(raw: string, homeCountry: string): NumberFormats {
-  const key = `${homeCountry}\u0000${raw}`;
+  const key = `${phoneMetadataGeneration()}\u0000${homeCountry}\u0000${raw}`;
   let formats = recent.get(key);
   if (!formats) {
     formats = numberFormats(raw, homeCountry);
@@ -83,7 +87,7 @@ function parse(number: string, country: CountryCode | undefined): PhoneNumber | 
 
 function tryParse(number: string, country: CountryCode | undefined): PhoneNumber | undefined {
   try {
-    const parsed = parsePhoneNumberFromString(number, { defaultCountry: country });
+    const parsed = parsePhoneNumberFromString(number, { defaultCountry: country }, phoneMetadata());
     return parsed?.isPossible() ? parsed : undefined;
   } catch {
     return undefined; // defensive: whatever a caller ID holds must never break a call

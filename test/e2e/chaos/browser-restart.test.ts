@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { launchWithExtension, waitFor, type BrowserKind, type ExtensionBrowser } from '../harness/launch';
 import { startPeers } from '../harness/peers';
 import { call, chaosSettings, countBy, report, SHORT, sleep, tally } from './chaos-helpers';
+import { BROWSERS } from '../harness/lanes';
 
 const CALLS = SHORT ? 5 : 20;
 
@@ -16,7 +17,7 @@ const pendingInStorage = async (ext: ExtensionBrowser) => (((await ext.stored('o
  * the browser is closed and started again on the same profile with the CRM back: every record
  * is delivered, each once.
  */
-describe.each<BrowserKind>(['chromium', 'firefox'])('browser restarted with post-call records queued (%s)', (kind) => {
+describe.each(BROWSERS)('browser restarted with post-call records queued (%s)', (kind) => {
   it(`delivers all ${CALLS} queued records after the restart`, async () => {
     const peers = await startPeers();
     const profile = mkdtempSync(join(tmpdir(), `ctipop-restart-${kind}-`));

@@ -4,6 +4,7 @@ import type { CallCard, ViewState } from '../../../utils/view-state';
 import { launchWithExtension, waitFor, type ExtensionBrowser } from '../harness/launch';
 import { startPeers, type Peers } from '../harness/peers';
 import { call, chaosSettings, countBy, report, SHORT, sleep, tally } from './chaos-helpers';
+import { inLane } from '../harness/lanes';
 
 const CALLS = SHORT ? 3 : 10;
 const DOWN_S = SHORT ? 4 : 20;
@@ -38,7 +39,7 @@ async function stored(ext: ExtensionBrowser, number: string) {
  * records are counted by caller number: "lost" = never delivered, "duplicated" = delivered
  * (answered 2xx) more than once. Requests the CRM refused or never answered are attempts.
  */
-describe('CRM faults (Chromium)', () => {
+describe.runIf(inLane('chromium'))('CRM faults (Chromium)', () => {
   let peers: Peers;
   let ext: ExtensionBrowser;
   let other: DemoCrm;

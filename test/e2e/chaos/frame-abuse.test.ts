@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { launchWithExtension, waitFor } from '../harness/launch';
 import { startPeers } from '../harness/peers';
 import { call, chaosSettings, countBy, report, SHORT, sleep } from './chaos-helpers';
+import { inLane } from '../harness/lanes';
 
 const FRAMES = SHORT ? 300 : 1000;
 /** Calls per kind; each kind has an exact expected number of pops and post-call records. */
@@ -79,7 +80,7 @@ function build() {
  * the background keeps running (same worker, no reconnect), and pops and post-call records are
  * exactly what the call model says, per call.
  */
-describe('abusive frames on the PBX stream (Chromium)', () => {
+describe.runIf(inLane('chromium'))('abusive frames on the PBX stream (Chromium)', () => {
   it(`${FRAMES} frames: 0 crashes, exact pop and post-call counts`, async () => {
     const peers = await startPeers();
     const ext = await launchWithExtension('chromium');

@@ -3,6 +3,7 @@ import type { CallCard, ViewState } from '../../../utils/view-state';
 import { launchWithExtension, waitFor, type ExtensionBrowser } from '../harness/launch';
 import { startPeers, type Peers } from '../harness/peers';
 import { call, chaosSettings, report } from './chaos-helpers';
+import { inLane } from '../harness/lanes';
 
 /** CTI.md §2 rule 2, written out here: drop C0/DEL/C1 and bidi controls, lone surrogates → U+FFFD, NFC, at most 256 code points. */
 function cleaned(value: string): string {
@@ -53,7 +54,7 @@ const REPLIES: Record<string, { bytes: Buffer; type?: string; refused?: RegExp; 
  * CRM): each pop request carries exactly the cleaned, encoded value, or the lookup is refused with
  * a recorded reason and the call still pops; no tab ever goes anywhere but the CRM's origin.
  */
-describe('hostile input through the full path (Chromium)', () => {
+describe.runIf(inLane('chromium'))('hostile input through the full path (Chromium)', () => {
   let peers: Peers;
   let ext: ExtensionBrowser;
   const seenUrls = new Set<string>();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { launchWithExtension, waitFor, type BrowserKind } from '../harness/launch';
 import { startPeers } from '../harness/peers';
 import { call, chaosSettings, countBy, report, SHORT, sleep, spread, tally } from './chaos-helpers';
+import { BROWSERS } from '../harness/lanes';
 
 const KILLS = SHORT ? 10 : 50;
 /** How long the PBX refuses connections after each kill. */
@@ -13,7 +14,7 @@ const DOWN_MS = 300;
  * exactly once; every call that started while the stream was down is picked up after the
  * reconnect (resume), popped once and recorded once.
  */
-describe.each<BrowserKind>(['chromium', 'firefox'])('PBX stream killed and restarted during calls in %s', (kind) => {
+describe.each(BROWSERS)('PBX stream killed and restarted during calls in %s', (kind) => {
   it(`reconnects after each of ${KILLS} kills with 0 duplicate and 0 missed pops`, async () => {
     const peers = await startPeers();
     const ext = await launchWithExtension(kind);

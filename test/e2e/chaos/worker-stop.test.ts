@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { launchWithExtension, waitFor, type ExtensionBrowser } from '../harness/launch';
 import { startPeers, type Peers } from '../harness/peers';
 import { call, chaosSettings, countBy, postcalls, report, SHORT, sleep } from './chaos-helpers';
+import { inLane } from '../harness/lanes';
 
 const ROUNDS = SHORT ? 2 : 5;
 
@@ -47,7 +48,7 @@ async function restartWorker(ext: ExtensionBrowser, p: Peers) {
  * off is sent again with the same Idempotency-Key (at-least-once, by design); such repeats are
  * counted and reported, and every key must reach the CRM.
  */
-describe('background worker stopped by Chromium', () => {
+describe.runIf(inLane('chromium'))('background worker stopped by Chromium', () => {
   it(`mid-call (${ROUNDS}×) and mid-post-call-send (${ROUNDS}×): 0 lost, 0 duplicate records`, async () => {
     const peers = await startPeers();
     const ext = await launchWithExtension('chromium');

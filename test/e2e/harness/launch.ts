@@ -2,6 +2,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { assertInLane } from './lanes';
+import { policyLauncher } from './policy';
 import { CHROME_DIR, CHROME_ID, CHROMIUM_FLAGS, FIREFOX_DIR, FIREFOX_UUID, GECKO_ID } from './paths';
 
 export type BrowserKind = 'chromium' | 'firefox';
@@ -23,23 +25,27 @@ export interface ExtensionBrowser {
 /**
  * Starts a real browser with the built extension in a fresh profile. Chromium loads it unpacked
  * from the command line; Firefox installs it as a temporary add-on over WebDriver BiDi.
- */
-/**
+ *
  * `autoGrantHosts` (Firefox only) grants host access asked for with permissions.request().
  * `profile` reuses a profile that outlives the browser (it is then not deleted). `keepStorage`
  * matters for Firefox only: a temporary add-on is uninstalled at shutdown and its storage with it;
- * these prefs keep storage and UUID, as an installed add-on's are kept across restarts.
+ * these prefs keep storage and UUID, as an installed add-on's are kept across restarts. `policy`
+ * (managed settings) is read by this browser alone from the real policy path (harness/policy.ts).
  */
-export async function launchWithExtension(kind: BrowserKind, opts: { profile?: string; keepStorage?: boolean; autoGrantHosts?: boolean } = {}): Promise<ExtensionBrowser> {
+export async function launchWithExtension(kind: BrowserKind, opts: { profile?: string; keepStorage?: boolean; policy?: object; autoGrantHosts?: boolean } = {}): Promise<ExtensionBrowser> {
+  assertInLane(kind);
   const dir = kind === 'chromium' ? CHROME_DIR : FIREFOX_DIR;
   if (!existsSync(`${dir}/manifest.json`)) throw new Error(`${dir} is missing: run "npm run build" first`);
   const profile = opts.profile ?? mkdtempSync(join(tmpdir(), `ctipop-${kind}-`));
   const ownProfile = !opts.profile;
+  // The policy's launcher lives beside the profile (not inside: Firefox wants an empty profile folder).
+  const policyDir = opts.policy ? mkdtempSync(join(tmpdir(), `ctipop-policy-${kind}-`)) : undefined;
+  const launcher = opts.policy && policyDir ? policyLauncher(kind, opts.policy, policyDir) : undefined;
   let browser: Browser;
   let origin: string;
   if (kind === 'chromium') {
     browser = await puppeteer.launch({
-      executablePath: '/usr/bin/chromium',
+      executablePath: launcher ?? '/usr/bin/chromium',
       headless: true,
       pipe: true,
       userDataDir: profile,
@@ -50,7 +56,7 @@ export async function launchWithExtension(kind: BrowserKind, opts: { profile?: s
   } else {
     browser = await puppeteer.launch({
       browser: 'firefox',
-      executablePath: '/usr/bin/firefox-esr',
+      executablePath: launcher ?? '/usr/bin/firefox-esr',
       headless: true,
       userDataDir: profile,
       extraPrefsFirefox: {
@@ -112,6 +118,7 @@ export async function launchWithExtension(kind: BrowserKind, opts: { profile?: s
     async close() {
       await browser.close().catch(() => undefined);
       if (ownProfile) rmSync(profile, { recursive: true, force: true });
+      if (policyDir) rmSync(policyDir, { recursive: true, force: true });
     },
   };
 }

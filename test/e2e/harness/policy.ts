@@ -1,17 +1,15 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { BrowserKind } from './launch';
 import { CHROME_ID, GECKO_ID } from './paths';
 
-/**
- * Real enterprise policy files, where Debian's browsers read them (TOOLCHAIN.md §6). Writing them
- * needs root. They apply to every browser started on the machine while they exist, so tests keep
- * them for as short a time as they can and always remove them (removePolicy, also in afterAll).
- */
+/** Real enterprise policy files, where Debian's browsers read them (TOOLCHAIN.md §6). */
 export const POLICY_FILES: Record<BrowserKind, string> = {
   chromium: '/etc/chromium/policies/managed/ctipop-test.json',
   firefox: '/usr/lib/firefox-esr/distribution/policies.json',
 };
+
+const EXECUTABLES: Record<BrowserKind, string> = { chromium: '/usr/bin/chromium', firefox: '/usr/bin/firefox-esr' };
 
 /** The file's content for `settings` (the managed schema's shape, public/managed_schema.json). */
 export function policyDocument(kind: BrowserKind, settings: object): object {
@@ -21,36 +19,27 @@ export function policyDocument(kind: BrowserKind, settings: object): object {
 }
 
 /**
- * Writes the policy file for `kind`. Refuses to overwrite a file this test did not write (a
- * machine's real policies.json), so nothing of the host's configuration is ever lost.
+ * A launcher that starts the browser with `settings` as its enterprise policy, read from the real
+ * policy path, yet seen by this browser only: the browser runs in its own mount namespace, where
+ * a folder of `dir` holding the policy file is bound over the policy folder. Written to the real
+ * folder, the policy would apply to every browser started on the machine meanwhile (the other e2e
+ * lane, other test runs). Needs root (as writing the real file did) and util-linux `unshare`.
+ * For Firefox the bound folder hides the rest of distribution/ (Debian's search plugins) from it.
+ * @returns the launcher's path, to use as the browser's executable
  */
-export function writePolicy(kind: BrowserKind, settings: object): { ok: true; path: string } | { ok: false; error: string } {
-  const path = POLICY_FILES[kind];
-  if (existsSync(path) && !isOurs(path)) {
-    return { ok: false, error: `${path} exists and was not written by this test; move it away to run the policy test` };
-  }
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, `${JSON.stringify({ ...policyDocument(kind, settings), [MARK]: true }, null, 2)}\n`);
-    return { ok: true, path };
-  } catch (e) {
-    return { ok: false, error: `cannot write ${path} (${(e as Error).message}); the policy test needs root` };
-  }
-}
-
-/** Removes the policy file if this test wrote it. Safe to call any number of times. */
-export function removePolicy(kind: BrowserKind): void {
-  const path = POLICY_FILES[kind];
-  if (existsSync(path) && isOurs(path)) rmSync(path, { force: true });
-}
-
-/** A key browsers ignore, so a leftover file can be recognised as this test's. */
-const MARK = 'ctipopE2eTest';
-
-function isOurs(path: string): boolean {
-  try {
-    return (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>)[MARK] === true;
-  } catch {
-    return false;
-  }
+export function policyLauncher(kind: BrowserKind, settings: object, dir: string): string {
+  const target = POLICY_FILES[kind];
+  const policies = join(dir, 'policies');
+  mkdirSync(policies, { recursive: true });
+  writeFileSync(join(policies, basename(target)), `${JSON.stringify(policyDocument(kind, settings), null, 2)}\n`);
+  // A bind mount needs its mount point; an empty folder changes nothing for other browsers.
+  mkdirSync(dirname(target), { recursive: true });
+  const launcher = join(dir, 'browser-with-policy.sh');
+  const q = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
+  writeFileSync(
+    launcher,
+    `#!/bin/sh\nexec unshare --mount --propagation private sh -c 'mount --bind "$0" "$1" && shift && exec "$@"' ${q(policies)} ${q(dirname(target))} ${q(EXECUTABLES[kind])} "$@"\n`,
+  );
+  chmodSync(launcher, 0o755);
+  return launcher;
 }

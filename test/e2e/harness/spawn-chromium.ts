@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import puppeteer from 'puppeteer-core';
+import { assertInLane } from './lanes';
 import { CHROME_DIR, CHROMIUM_FLAGS } from './paths';
 
 /**
@@ -9,6 +10,7 @@ import { CHROME_DIR, CHROMIUM_FLAGS } from './paths';
  * open but unused until `stopWorkers`, which connects for one command and leaves again.
  */
 export function spawnChromium(profile: string): { process: ChildProcess; stopWorkers(): Promise<void>; close(): Promise<void> } {
+  assertInLane('chromium');
   const child = spawn('/usr/bin/chromium', [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, '--remote-debugging-port=0', `--disable-extensions-except=${CHROME_DIR}`, `--load-extension=${CHROME_DIR}`, 'about:blank'], { stdio: 'ignore' });
   return {
     process: child,

@@ -6,6 +6,7 @@ import type { Scenario, ScenarioStep } from '../scenario';
 import { authenticate, DEFAULT_ARI_CREDENTIALS, type AriCredential } from './ari-auth';
 import { createFrameBuilder, formatAriTimestamp, type AriFrame, type SimChannel } from './frame-builders';
 import { createPbxModel, type PbxModel, type SimCall } from './pbx-model';
+import { scrambleAri } from './scramble';
 import { withApp } from './timeline';
 
 export interface AriEmulatorOptions {
@@ -24,6 +25,12 @@ export interface AriEmulatorOptions {
    * no credentials and is answered 401, so only requests that need no preflight work cross-origin.
    */
   allowedOrigins?: string[];
+  /**
+   * Asterisk orders one channel's events, not events across channels (shared/ari/README.md): the
+   * frames published within this many ms are delivered as a random merge of their per-channel
+   * sequences, each channel's own order kept. Default 30; 0 delivers in publishing order.
+   */
+  scrambleMs?: number;
   now?: () => number;
 }
 
@@ -84,7 +91,22 @@ export function createAriEmulator(o: AriEmulatorOptions = {}) {
     return new Set([...parked.values()].filter((p) => p.app === app).map((p) => p.channel.id));
   }
 
+  const scrambleMs = o.scrambleMs ?? 30;
+  let pending: AriFrame[] = [];
+
   function publish(frames: AriFrame[]) {
+    if (scrambleMs <= 0) return deliver(frames);
+    if (pending.length === 0) {
+      later(scrambleMs, () => {
+        const batch = pending;
+        pending = [];
+        deliver(scrambleAri(batch, (x) => x, { windowMs: scrambleMs, random: Math.random }));
+      });
+    }
+    pending.push(...frames);
+  }
+
+  function deliver(frames: AriFrame[]) {
     for (const frame of frames) {
       const stasisEvent = frame.type === 'StasisStart' || frame.type === 'StasisEnd';
       const channelId = (frame.channel as { id?: string } | undefined)?.id;

@@ -247,6 +247,8 @@ export function createPbxModel(o: PbxOptions = {}) {
       c.accountcode = spec.accountcode;
       call.origin = c;
       out.push(f.channelEvent('ChannelCreated', at, c));
+      // Asterisk's dial API (AMI/ARI Originate) runs the first leg as `AppDial2` while it rings.
+      run(out, at, c, 'AppDial2', '(Outgoing Line)');
       setState(out, at, c, 'Ringing');
       device(out, at, spec.from.endpoint, 'RINGING');
       return out;
@@ -455,6 +457,12 @@ export function createPbxModel(o: PbxOptions = {}) {
     out.push(f.bridgeEvent('ChannelEnteredBridge', t, bridge2, transferee));
     destroy(out, t, transferer, 16, 'none');
     destroy(out, t, second, 16, 'none');
+    // A queue member's Local pair has nobody left on its far side: both halves go with the transferer.
+    if (leg.local) {
+      for (const half of leg.local) leaveBridge(out, t, call, half);
+      destroy(out, t, leg.local[1], 16, 'soft');
+      destroy(out, t, leg.local[0], 16, 'soft');
+    }
     target2.connected = { ...transferee.caller };
     out.push(f.channelEvent('ChannelConnectedLine', t, target2));
     transferee.connected = { ...target2.caller };

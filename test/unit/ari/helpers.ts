@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { CallEvent } from '../../../utils/calls/call-event';
 import { createAriTranslator, type AriTranslatorOptions } from '../../../utils/connectors/ari-translate';
 import { scenario as scenarioSchema, type Scenario } from '../../sim/scenario';
@@ -47,4 +47,9 @@ export function outline(events: CallEvent[]): string[] {
       default: return `${e.type} @${at}`;
     }
   });
+}
+
+/** Every recorded (and synthetic) trace in test/fixtures/ari/. */
+export function traceNames(): string[] {
+  return readdirSync(new URL('../../fixtures/ari/', import.meta.url)).filter((n) => n.endsWith('.jsonl')).map((n) => n.slice(0, -'.jsonl'.length)).sort();
 }

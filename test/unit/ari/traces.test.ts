@@ -22,7 +22,14 @@ describe('ARI translator on the real Asterisk 22 traces', () => {
       },
       { type: 'ringing', callId: '1795823036.0', at: 1795823036309 },
       { type: 'answered', callId: '1795823036.0', at: 1795823041306 },
-      { type: 'ended', callId: '1795823036.0', at: 1795823047315, cause: 16 },
+      {
+        type: 'ended', callId: '1795823036.0', at: 1795823047315, cause: 16,
+        // Asterisk's CDR row for this leg is keyed on the trunk channel, with the phone as dstchannel.
+        cdr: {
+          channel: 'PJSIP/pstn-00000000', dstchannel: 'PJSIP/100-00000001', uniqueid: '1795823036.0',
+          lastapp: 'Dial', lastdata: 'PJSIP/100,15', dst: '100', dcontext: 'internal',
+        },
+      },
     ]);
     // Asterisk's own CDR says billsec 6 for this call: our answer and end times agree with it.
     const at = (type: string) => events.find((e) => e.type === type)?.at ?? NaN;
@@ -46,7 +53,13 @@ describe('ARI translator on the real Asterisk 22 traces', () => {
       },
       { type: 'ringing', callId: '1795823121.12', at: 1795823121148 },
       { type: 'answered', callId: '1795823121.12', at: 1795823126145 },
-      { type: 'ended', callId: '1795823121.12', at: 1795823132155, cause: 16 },
+      {
+        type: 'ended', callId: '1795823121.12', at: 1795823132155, cause: 16,
+        cdr: {
+          channel: 'PJSIP/100-0000000c', dstchannel: 'PJSIP/pstn-0000000d', uniqueid: '1795823121.12',
+          lastapp: 'Dial', lastdata: 'PJSIP/02079460123@pstn,30', dst: '02079460123', dcontext: 'internal',
+        },
+      },
     ]);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resumeSaver } from '@/entrypoints/background/connector';
+import { resumeSaver } from '@/utils/connectors/resume-saver';
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 

@@ -7,22 +7,30 @@ import { settingsSchema, type SettingsInput } from '@/utils/settings/schema';
 
 const CRM = 'https://crm.example';
 
-function setup(input: SettingsInput, replies: Record<string, LookupResult> = {}, book: CallBook = emptyBook()) {
+function setup(input: SettingsInput, replies: Record<string, LookupResult> = {}, book: CallBook = emptyBook(), clock = { now: 5 }, popGate: Promise<void> = Promise.resolve()) {
   const settings = settingsSchema.parse(input);
-  const log = { lookups: [] as string[], pops: [] as string[], posts: [] as { key: string; url: string }[], controls: [] as ReplyActions[], saved: [] as CallBook[] };
+  const log = { lookups: [] as string[], timeouts: [] as number[], pops: [] as string[], posts: [] as { key: string; url: string }[], controls: [] as ReplyActions[], saved: [] as CallBook[], steps: [] as string[] };
   const engine = createEngine(
     {
       settings: () => settings,
-      now: () => 5,
-      lookup: async (url) => {
+      now: () => clock.now,
+      lookup: async (url, timeoutMs) => {
         log.lookups.push(url);
+        log.timeouts.push(timeoutMs);
         const path = new URL(url).pathname;
         return replies[path] ?? { outcome: 'ok', status: 200, ms: 1, body: '' };
       },
-      pop: async (_call, url) => void log.pops.push(url),
+      pop: async (_call, url) => {
+        await popGate;
+        log.pops.push(url);
+        log.steps.push('pop');
+      },
       queuePostCall: async (key, url) => void log.posts.push({ key, url }),
       control: async (_id, actions) => (log.controls.push(actions), { ok: true }),
-      saveBook: async (b) => void log.saved.push(b),
+      saveBook: async (b) => {
+        log.saved.push(b);
+        log.steps.push(`save popped=${b.popped.join(',')}`);
+      },
       onEnded: () => undefined,
       onChange: () => undefined,
     },
@@ -130,5 +138,53 @@ describe('CTI engine', () => {
     second.engine.resume();
     await second.engine.idle();
     expect(second.log.posts).toEqual([{ key: 'ctipop-c1-0', url: `${CRM}/cdr` }]);
+  });
+
+  it('writes the book once per event before a pop: the ringing event\'s write carries the popped flag', async () => {
+    const { engine, log } = setup({ cti: { popupUrl: `${CRM}/pop` } });
+    await play(engine, call().slice(0, 2));
+    expect(log.steps).toEqual(['save popped=', 'save popped=c1', 'pop']);
+    // A worker stopped right after that write comes back knowing the call popped: no second pop.
+    const restarted = setup({ cti: { popupUrl: `${CRM}/pop` } }, {}, JSON.parse(JSON.stringify(log.saved[1])) as CallBook);
+    await play(restarted.engine, call().slice(1, 3));
+    expect(restarted.log.pops).toEqual([]);
+  });
+
+  it('keeps the one write when the pop waits for a lookup, and pops on answer with the same single write', async () => {
+    const lookedUp = setup({ cti: { inboundUrl: `${CRM}/lookup`, popupUrl: `${CRM}/pop` } });
+    await play(lookedUp.engine, call().slice(0, 2));
+    expect(lookedUp.log.steps).toEqual(['save popped=', 'save popped=c1', 'pop']);
+    const onAnswer = setup({ cti: { popupUrl: `${CRM}/pop` }, behaviour: { popOn: 'answer' } });
+    await play(onAnswer.engine, call().slice(0, 3));
+    expect(onAnswer.log.steps).toEqual(['save popped=', 'save popped=', 'save popped=c1', 'pop']);
+  });
+
+  it('counts the lookup deadline from the frame\'s arrival, not from when the lookup starts', async () => {
+    const clock = { now: 10_000 };
+    const { engine, log } = setup({ cti: { inboundUrl: `${CRM}/a`, popupUrl: `${CRM}/pop` }, advanced: { lookupTimeoutMs: 2000 } }, {}, emptyBook(), clock);
+    // The offered frame arrived 300 ms before the engine got to it (storage, a busy worker).
+    await engine.handle(call()[0]!, 9_700);
+    await engine.idle();
+    expect(log.timeouts).toEqual([1700]);
+    // Past the deadline already: the lookup gets the least time, not a fresh 2 s.
+    await engine.handle(call('c2')[0]!, 5_000);
+    await engine.idle();
+    expect(log.timeouts).toEqual([1700, 1]);
+  });
+
+  it('popsShown resolves only once the pops the events called for are shown (the resume point waits for it)', async () => {
+    let show!: () => void;
+    const gate = new Promise<void>((resolve) => (show = resolve));
+    const { engine, log } = setup({ cti: { popupUrl: `${CRM}/pop` } }, {}, emptyBook(), { now: 5 }, gate);
+    await engine.handle(call()[0]!);
+    await engine.handle(call()[1]!);
+    let done = false;
+    const waiting = engine.popsShown().then(() => (done = true));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(done).toBe(false);
+    show();
+    await waiting;
+    expect(log.pops).toHaveLength(1);
+    await expect(engine.popsShown()).resolves.toBeUndefined();
   });
 });

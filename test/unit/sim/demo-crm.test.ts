@@ -55,6 +55,10 @@ describe('demo CRM', () => {
     const r = await lookup('calleridnumber=1');
     expect(r.status).toBe(429);
     expect(r.headers.get('retry-after')).toBe('2');
+    // A browser hides every response header but a safelisted few from a cross-origin caller (an
+    // extension without host permission for the CRM): Retry-After must be exposed, or the outbox
+    // never sees it and falls back to its own backoff (the crm-faults "500, then 429" case).
+    expect(r.headers.get('access-control-expose-headers')?.split(/\s*,\s*/).map((h) => h.toLowerCase())).toContain('retry-after');
     expect((await fetch(`${crm.url}/postcall`)).status).toBe(200);
     expect((await mode({ fail: 'boom' })).status).toBe(400);
   });
