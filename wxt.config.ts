@@ -3,6 +3,7 @@ import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 import phoneMetadata from 'libphonenumber-js/metadata.min.json';
 import { splitPhoneMetadata } from './utils/templates/phone-metadata';
+import { ICON_SIZES, writeIcons } from './build/write-icons';
 
 // The public half of the key that pins the Chrome extension ID (hhmelekflmhphgkmcllpnfjdelffndei),
 // so administrators can target policies at it. The private key is never committed.
@@ -15,20 +16,24 @@ export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({ plugins: [preact()] }),
   hooks: {
-    // One number-plan file per calling code, loaded by the worker when a call needs it
-    // (utils/templates/phone-metadata.ts), so background.js does not carry every country's.
-    'build:publicAssets': (_, files) => {
+    'build:publicAssets': (wxt, files) => {
+      // One number-plan file per calling code, loaded by the worker when a call needs it
+      // (utils/templates/phone-metadata.ts), so background.js does not carry every country's.
       for (const [code, part] of splitPhoneMetadata(phoneMetadata)) {
         files.push({ relativeDest: `phone-metadata/${code}.json`, contents: JSON.stringify(part) });
       }
+      // The icons are rendered from assets/icon.svg on every build (nothing rendered is committed);
+      // WXT finds icon/<size>.png among the public files and lists them in the manifest.
+      for (const [size, path] of writeIcons(`${wxt.config.wxtDir}/icon`)) files.push({ absoluteSrc: path, relativeDest: `icon/${size}.png` });
     },
+    'prepare:publicPaths': (_wxt, paths) => void paths.push(...ICON_SIZES.map((size) => `icon/${size}.png`)),
   },
   zip: {
     // {{manifestVersion}} already reads `mv3`; the browser name keeps the two stores' zips apart.
     artifactTemplate: '{{name}}-{{version}}-{{browser}}-{{manifestVersion}}.zip',
     sourcesTemplate: '{{name}}-{{version}}-sources.zip',
     // What a store reviewer needs to rebuild the extension, without the test suite and docs.
-    excludeSources: ['test/**', 'docs/**', '.ci/**', '.output*/**', 'node_modules/**'],
+    excludeSources: ['test/**', 'docs/**', '.ci/**', '.output*/**', 'node_modules/**', 'store/screenshots/**'],
   },
   manifest: ({ browser }) => ({
     name: '__MSG_extName__',
@@ -50,7 +55,8 @@ export default defineConfig({
           browser_specific_settings: {
             gecko: {
               id: GECKO_ID,
-              strict_min_version: '128.0',
+              // data_collection_permissions needs Firefox 140 (Android 142); older ones would ignore it.
+              strict_min_version: '140.0',
               // What leaves the device, to the servers the user (or their admin) configures and
               // nowhere else: caller names and numbers in CTI lookups and pop-ups
               // (personallyIdentifyingInfo), who called whom, when and for how long in post-call
@@ -58,6 +64,7 @@ export default defineConfig({
               // PBX (authenticationInfo). All three are what the extension is for, so required.
               data_collection_permissions: { required: ['personallyIdentifyingInfo', 'personalCommunications', 'authenticationInfo'] },
             },
+            gecko_android: { strict_min_version: '142.0' },
           },
           // Firefox MV3's default CSP adds upgrade-insecure-requests, which silently turns
           // ws://127.0.0.1 into wss:// and breaks PBXs on a LAN without TLS (TOOLCHAIN.md §4).

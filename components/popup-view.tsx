@@ -25,7 +25,7 @@ export function PopupView({ view, now, error, recent, formatTime, onOpenPanel, o
   // The view keeps the last few ended calls on screen too; only the others are active.
   const active = view ? view.calls.filter((c) => c.call.state !== 'ended').length : 0;
   return (
-    <div class="popup stack">
+    <main class="popup stack">
       <header class="spread">
         <h1>{t('extName')}</h1>
         {view && <ConnectionPill health={view.connection} now={now} />}
@@ -64,6 +64,6 @@ export function PopupView({ view, now, error, recent, formatTime, onOpenPanel, o
         {onOpenPanel && <button type="button" class="primary" data-testid="open-panel" onClick={onOpenPanel}>{t('open_panel')}</button>}
         <button type="button" data-testid="open-options" onClick={onOpenOptions}>{t('open_options')}</button>
       </footer>
-    </div>
+    </main>
   );
 }

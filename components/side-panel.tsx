@@ -4,6 +4,7 @@ import { ConnectionPill } from './connection-pill';
 import { DeadLetters } from './dead-letters';
 import { DndSwitch } from './dnd-switch';
 import { HistoryList } from './history-list';
+import { RingAnnouncer } from './ring-announcer';
 import { useT } from './i18n-context';
 
 export interface SidePanelProps {
@@ -27,7 +28,7 @@ export function SidePanel({ view, now, error, formatTime, onDoNotDisturb, onRetr
     ? view.calls.filter((c) => c.pop.state === 'popped' && c.pop.url).sort((a, b) => (b.pop.at ?? 0) - (a.pop.at ?? 0))[0]?.call.id
     : undefined;
   return (
-    <div class="panel stack">
+    <main class="panel stack">
       <header class="spread panel-header">
         <h1>{t('extName')}</h1>
         <div class="row">
@@ -61,6 +62,7 @@ export function SidePanel({ view, now, error, formatTime, onDoNotDisturb, onRetr
           <HistoryList history={view.history} formatTime={formatTime} />
         </>
       )}
-    </div>
+      <RingAnnouncer calls={view?.calls ?? []} />
+    </main>
   );
 }

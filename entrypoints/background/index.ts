@@ -3,6 +3,8 @@ import { openInTab, openPanel } from '@/utils/adapters/pop-target';
 import { handlers } from './handlers';
 import { callIdOf, OPEN_BUTTON } from './notifications';
 import { OUTBOX_ALARM, WATCHDOG_ALARM } from './alarms';
+import { followViewWithBadge } from './badge';
+import { onUpdated } from './update';
 import { worker } from './worker';
 
 /**
@@ -11,6 +13,7 @@ import { worker } from './worker';
  */
 export default defineBackground(() => {
   registerHandlers(handlers);
+  followViewWithBadge();
 
   // Chrome stops an idle worker after ~30 s; an alarm every 30 s (the minimum) wakes it, and the
   // wake-up reconnects a stream that died with the previous worker.
@@ -21,8 +24,9 @@ export default defineBackground(() => {
     if (alarm.name === OUTBOX_ALARM) void w.outbox.flush();
   });
   browser.runtime.onStartup.addListener(() => void worker());
-  browser.runtime.onInstalled.addListener(({ reason }) => {
+  browser.runtime.onInstalled.addListener(({ reason, previousVersion }) => {
     if (reason === 'install') void browser.runtime.openOptionsPage();
+    if (reason === 'update') void onUpdated(previousVersion);
   });
   browser.idle.onStateChanged.addListener(async (state) => {
     if (state === 'active') (await worker()).connection?.poke();

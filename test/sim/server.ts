@@ -8,12 +8,10 @@ import type { SimPlugin } from './plugin';
 import type { Scenario } from './scenario';
 import { listScenarioNames, loadScenario, type Result } from './scenario-files';
 import { createScenarioPlayer, type PlayResult } from './scenario-player';
-import { handleSse } from './sse-endpoint';
-import { createClientRegistry } from './stream-clients';
 import { openingFrames } from './stream-opening';
-import type { ControlFrame, StreamContext } from './stream-context';
+import type { ControlFrame, StreamBackend } from '../../bridge/protocol/stream-backend';
+import { createStreamServer } from '../../bridge/protocol/stream-server';
 import type { CallFrame } from '../../utils/connectors/json-protocol';
-import { createWsEndpoint } from './ws-endpoint';
 
 export interface SimulatorOptions {
   /** 0 (default) picks a free port; read the real one from `port`. */
@@ -94,9 +92,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const token = opts.token ?? 'sim-token';
   const serverId = opts.serverId ?? `sim-${randomUUID().slice(0, 8)}`;
   const hub = createEventHub({ size: opts.bufferSize ?? 1000, now });
-  const registry = createClientRegistry({ heartbeatMs: opts.heartbeatMs ?? 15_000, now });
   const player = createScenarioPlayer({ publish: (f) => hub.publish(f), now, plugin: opts.plugin });
-  hub.onPublish((f) => registry.broadcast(f));
   let accepting = true;
   let connectCount = 0;
   let authFailures = 0;
@@ -104,18 +100,18 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const lastClients: SimState['lastClients'] = [];
   const controlMessages: ControlRecord[] = [];
 
-  const control = (f: ControlFrame) => {
+  const control = (_: unknown, f: ControlFrame) => {
     const call = player.find(f.callId);
     const reason = !call ? `unknown call "${f.callId}"` : !call.isActive() ? `call "${f.callId}" has ended` : undefined;
     if (call && reason === undefined) call.applyVariables(f.set);
     controlMessages.push({ at: now(), ref: f.ref, callId: f.callId, set: f.set, route: f.route, break: f.break, ok: reason === undefined, ...(reason ? { reason } : {}) });
     return { type: 'control-result' as const, ref: f.ref, ok: reason === undefined, ...(reason ? { reason } : {}) };
   };
-  const ctx: StreamContext = {
-    token,
+  const backend: StreamBackend = {
     accepting: () => accepting,
-    registry,
-    opening: (users, resume) => openingFrames({ serverId, hub, player, heartbeatMs: () => registry.announcedHeartbeatMs() }, users, resume),
+    // One shared token for every user: a test server, not a bridge (the bridge signs one per user).
+    authenticate: (given, users) => (token !== '' && given === token ? { ok: true, principal: { name: 'sim', users } } : { ok: false, code: 'auth', message: 'token rejected' }),
+    opening: (principal, resume) => openingFrames({ serverId, hub, player, heartbeatMs: () => registry.announcedHeartbeatMs() }, principal.users, resume),
     connected(client) {
       connectCount += 1;
       lastConnectTimes.push(client.connectedAt);
@@ -127,14 +123,16 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     control,
     now,
   };
-  const ws = createWsEndpoint(ctx);
+  const stream = createStreamServer(backend, { heartbeatMs: opts.heartbeatMs ?? 15_000, allowQueryToken: true });
+  const registry = stream.registry;
+  hub.onPublish((f) => stream.publish(f));
   const sockets = new Set<Socket>();
   let sim: Simulator | undefined;
 
   const server: Server = createServer((req, res) => {
     if (opts.plugin?.handleRequest(req, res)) return;
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname === '/events' && (req.method === 'GET' || req.method === 'OPTIONS')) return handleSse(ctx, req, res, url);
+    if (url.pathname === '/events' && (req.method === 'GET' || req.method === 'OPTIONS')) return stream.sse(req, res, url);
     if (url.pathname === '/' && req.method === 'GET' && sim) {
       const scenarios = listScenarioNames().map((name) => {
         const s = loadScenario(name);
@@ -156,7 +154,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   server.on('upgrade', (req, socket, head) => {
     if (opts.plugin?.handleUpgrade(req, socket, head)) return;
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    if (path === '/stream') return ws.handleUpgrade(req, socket, head);
+    if (path === '/stream') return stream.upgrade(req, socket, head);
     socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
   await new Promise<void>((resolve, reject) => {
@@ -212,9 +210,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     },
     async close() {
       player.stop();
-      registry.killAll();
-      registry.close();
-      ws.close();
+      stream.close();
       await opts.plugin?.close?.();
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,7 +1,7 @@
 import { PROTOCOL_VERSION, type ServerFrame } from '../../utils/connectors/json-protocol';
 import type { EventHub } from './event-hub';
 import type { ScenarioPlayer } from './scenario-player';
-import { wantsUsers } from './stream-clients';
+import { wantsUsers } from '../../bridge/protocol/stream-clients';
 
 export interface OpeningContext {
   serverId: string;

@@ -25,7 +25,7 @@ describe('project structure (STYLE.md)', () => {
   });
 
   it('names files in kebab-case', () => {
-    const all = [...files('utils'), ...files('components'), ...files('entrypoints'), ...files('test')];
+    const all = [...files('utils'), ...files('components'), ...files('entrypoints'), ...files('bridge'), ...files('test')];
     expect(all.filter((f) => !/^[a-z0-9][a-z0-9.-]*\.tsx?$/.test(f.split('/').pop()!))).toEqual([]);
   });
 

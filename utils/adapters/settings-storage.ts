@@ -87,3 +87,14 @@ async function readPolicy(): Promise<{ value: unknown; problems: string[] }> {
     return { value: {}, problems: [`Administrator policy could not be read (${message}); it is not applied.`] };
   }
 }
+
+/**
+ * Brings the stored settings to the current shape now, for `onInstalled` with reason "update":
+ * reading migrates and stores them (idempotent, so the worker's own first read may race it).
+ * Returns the settings version stored afterwards and the problems met.
+ */
+export async function migrateStoredSettings(): Promise<{ settingsVersion: number | undefined; problems: string[] }> {
+  const { problems } = await loadSettings();
+  const stored = await browser.storage.local.get(VERSION_KEY);
+  return { settingsVersion: typeof stored[VERSION_KEY] === 'number' ? stored[VERSION_KEY] : undefined, problems };
+}

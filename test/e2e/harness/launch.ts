@@ -31,10 +31,15 @@ export interface ExtensionBrowser {
  * matters for Firefox only: a temporary add-on is uninstalled at shutdown and its storage with it;
  * these prefs keep storage and UUID, as an installed add-on's are kept across restarts. `policy`
  * (managed settings) is read by this browser alone from the real policy path (harness/policy.ts).
+ * `firefoxPrefs` adds prefs (Firefox has no runtime colour-scheme emulation over BiDi). `dir` loads
+ * another build (the previous release, for the update test).
  */
-export async function launchWithExtension(kind: BrowserKind, opts: { profile?: string; keepStorage?: boolean; policy?: object; autoGrantHosts?: boolean } = {}): Promise<ExtensionBrowser> {
+export async function launchWithExtension(
+  kind: BrowserKind,
+  opts: { profile?: string; keepStorage?: boolean; policy?: object; firefoxPrefs?: Record<string, unknown>; dir?: string; autoGrantHosts?: boolean } = {},
+): Promise<ExtensionBrowser> {
   assertInLane(kind);
-  const dir = kind === 'chromium' ? CHROME_DIR : FIREFOX_DIR;
+  const dir = opts.dir ?? (kind === 'chromium' ? CHROME_DIR : FIREFOX_DIR);
   if (!existsSync(`${dir}/manifest.json`)) throw new Error(`${dir} is missing: run "npm run build" first`);
   const profile = opts.profile ?? mkdtempSync(join(tmpdir(), `ctipop-${kind}-`));
   const ownProfile = !opts.profile;
@@ -50,7 +55,8 @@ export async function launchWithExtension(kind: BrowserKind, opts: { profile?: s
       pipe: true,
       userDataDir: profile,
       ignoreDefaultArgs: ['--disable-extensions'],
-      args: [...CHROMIUM_FLAGS, `--disable-extensions-except=${dir}`, `--load-extension=${dir}`],
+      // Extensions.loadUnpacked over CDP (ExtensionBrowser.browser.installExtension) needs this flag.
+      args: [...CHROMIUM_FLAGS, `--disable-extensions-except=${dir}`, `--load-extension=${dir}`, ...(opts.dir ? ['--enable-unsafe-extension-debugging'] : [])],
     });
     origin = `chrome-extension://${CHROME_ID}`;
   } else {
@@ -67,6 +73,7 @@ export async function launchWithExtension(kind: BrowserKind, opts: { profile?: s
         // Firefox answers permissions.request() itself instead of prompting (no such switch in Chromium).
         ...(opts.autoGrantHosts && { 'extensions.webextOptionalPermissionPrompts': false }),
         ...(opts.keepStorage && { 'extensions.webextensions.keepStorageOnUninstall': true, 'extensions.webextensions.keepUuidOnUninstall': true }),
+        ...opts.firefoxPrefs,
       },
     });
     await browser.installExtension(dir);

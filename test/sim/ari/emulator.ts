@@ -18,7 +18,7 @@ export interface AriEmulatorOptions {
    * The call waits there until `POST /ari/channels/{id}/continue`, or falls through by itself after
    * `deadlineMs` (real time, default 3000). Without a client of that app the call goes on at once.
    */
-  stasis?: { app: string; calls: string[] | 'all'; deadlineMs?: number };
+  stasis?: { app: string | ((callId: string) => string); calls: string[] | 'all'; deadlineMs?: number };
   /**
    * ari.conf `allowed_origins` (default none): an authenticated request from one of these origins
    * (or any, with `*`) gets `Access-Control-Allow-Origin`. As in Asterisk, a CORS preflight carries
@@ -46,7 +46,10 @@ export interface AriControlRecord {
 
 interface Client {
   ws: WebSocket;
+  /** The first of `apps`: what non-Stasis events name as their application. */
   app: string;
+  /** `app=a,b,c` registers several applications on one socket, as in Asterisk (the bridge does). */
+  apps: string[];
   subscribeAll: boolean;
   replaced: boolean;
 }
@@ -112,8 +115,8 @@ export function createAriEmulator(o: AriEmulatorOptions = {}) {
       const channelId = (frame.channel as { id?: string } | undefined)?.id;
       for (const c of clients) {
         if (c.replaced || c.ws.readyState !== c.ws.OPEN) continue;
-        if (stasisEvent && frame.application !== c.app) continue;
-        if (!stasisEvent && !c.subscribeAll && !(channelId && stasisChannelIds(c.app).has(channelId))) continue;
+        if (stasisEvent && !c.apps.includes(String(frame.application))) continue;
+        if (!stasisEvent && !c.subscribeAll && !(channelId && c.apps.some((a) => stasisChannelIds(a).has(channelId)))) continue;
         c.ws.send(JSON.stringify(stasisEvent ? frame : withApp(frame, c.app)));
         framesSent++;
       }
@@ -121,7 +124,8 @@ export function createAriEmulator(o: AriEmulatorOptions = {}) {
   }
 
   const wantsStasis = (callId: string) => o.stasis !== undefined && (o.stasis.calls === 'all' || o.stasis.calls.includes(callId));
-  const appConnected = (app: string) => [...clients].some((c) => c.app === app && !c.replaced);
+  const appConnected = (app: string) => [...clients].some((c) => c.apps.includes(app) && !c.replaced);
+  const stasisApp = (callId: string) => (typeof o.stasis?.app === 'function' ? o.stasis.app(callId) : o.stasis?.app ?? '');
 
   /** Plays one call's steps on its own clock, which a Stasis wait pushes back. */
   function playCall(call: SimCall, steps: ScenarioStep[], start: number, speed: number) {
@@ -134,8 +138,9 @@ export function createAriEmulator(o: AriEmulatorOptions = {}) {
       if (due > now()) return later(due - now(), next);
       i++;
       publish(pbx.step(call, step, now()));
-      if (step.do === 'offer' && o.stasis && wantsStasis(call.spec.id) && appConnected(o.stasis.app)) {
-        const { app, deadlineMs = 3000 } = o.stasis;
+      if (step.do === 'offer' && o.stasis && wantsStasis(call.spec.id) && appConnected(stasisApp(call.spec.id))) {
+        const app = stasisApp(call.spec.id);
+        const { deadlineMs = 3000 } = o.stasis;
         const entered = pbx.enterStasis(call, now(), app);
         if (entered) {
           const since = now();
@@ -258,19 +263,20 @@ export function createAriEmulator(o: AriEmulatorOptions = {}) {
         refuse(socket, 401, 'Unauthorized');
         return true;
       }
-      const app = url.searchParams.get('app') ?? '';
-      if (!/^[A-Za-z0-9_.-]+$/.test(app)) {
+      const apps = (url.searchParams.get('app') ?? '').split(',');
+      const app = apps[0]!;
+      if (!apps.every((a) => /^[A-Za-z0-9_.-]+$/.test(a))) {
         refuse(socket, 400, 'Bad Request');
         return true;
       }
       wss.handleUpgrade(req, socket, head, (ws) => {
         for (const c of clients) {
-          if (c.app !== app || c.replaced) continue;
+          if (!c.apps.some((a) => apps.includes(a)) || c.replaced) continue;
           // Asterisk tells the older connection and then sends it nothing more, without closing it.
           c.ws.send(JSON.stringify(f.applicationReplaced(now(), app)));
           c.replaced = true;
         }
-        const client: Client = { ws, app, subscribeAll: url.searchParams.get('subscribeAll') === 'true', replaced: false };
+        const client: Client = { ws, app, apps, subscribeAll: url.searchParams.get('subscribeAll') === 'true', replaced: false };
         clients.add(client);
         connects++;
         ws.on('message', (data) => answerRest(client, String(data)));

@@ -1,17 +1,19 @@
 import type { CallFrame, ServerFrame } from '../../utils/connectors/json-protocol';
+import type { Principal } from './stream-backend';
 
 /** One connected stream client, WebSocket or SSE, as the registry drives it. */
 export interface StreamClient {
   transport: 'ws' | 'sse';
-  /** Endpoints subscribed; empty = all. */
-  users: string[];
+  principal: Principal;
   connectedAt: number;
   /** What the client said it is (WebSocket auth frame), if it did. */
   client?: { name: string; version: string; instance: string };
-  /** Writes one frame now (the registry applies delays). */
-  write(frame: ServerFrame): void;
+  /** Writes one frame now (the registry applies delays); `json` is the frame already serialised. */
+  write(frame: ServerFrame, json?: string): void;
   /** Writes text exactly as given (chaos tests: broken, oversize, duplicate frames). */
   writeRaw(text: string): void;
+  /** Sends `error` and closes the connection (expired or revoked token). */
+  refuse(code: string, message: string): void;
   /** Drops the connection without a close handshake. */
   destroy(): void;
 }
@@ -21,8 +23,9 @@ export interface ClientRegistry {
   remove(client: StreamClient): void;
   /** Sends to one client after the configured delay. */
   send(client: StreamClient, frame: ServerFrame): void;
-  /** Sends a published call frame to every client subscribed to one of its users. */
-  broadcast(frame: CallFrame): void;
+  /** Sends a published call frame to every client (of that scope) subscribed to one of its users (serialised once). */
+  broadcast(frame: CallFrame, scope?: string): void;
+  clients(): Iterable<StreamClient>;
   inject(frames: string[], transport?: 'ws' | 'sse'): number;
   killAll(): number;
   setDelay(ms: number): void;
@@ -39,8 +42,14 @@ export function wantsUsers(users: string[], frameUsers: string[]): boolean {
   return users.length === 0 || frameUsers.some((u) => users.includes(u));
 }
 
+/**
+ * The connected clients, indexed by endpoint so a frame costs the clients it concerns, not all
+ * of them (a bridge edge holds thousands), plus the heartbeat and the simulator's chaos knobs.
+ */
 export function createClientRegistry(opts: { heartbeatMs: number; now: () => number }): ClientRegistry {
   const clients = new Set<StreamClient>();
+  const byUser = new Map<string, Set<StreamClient>>();
+  const everyone = new Set<StreamClient>();
   const timers = new Set<NodeJS.Timeout>();
   let delayMs = 0;
   let heartbeatMs = opts.heartbeatMs;
@@ -53,10 +62,10 @@ export function createClientRegistry(opts: { heartbeatMs: number; now: () => num
     const t = setTimeout(() => { timers.delete(t); fn(); }, delayMs);
     timers.add(t);
   };
-  const send = (client: StreamClient, frame: ServerFrame) =>
+  const send = (client: StreamClient, frame: ServerFrame, json?: string) =>
     later(() => {
       if (!clients.has(client)) return;
-      client.write(frame);
+      client.write(frame, json);
       framesSent += 1;
     });
   const restartBeat = () => {
@@ -64,14 +73,38 @@ export function createClientRegistry(opts: { heartbeatMs: number; now: () => num
     beat = heartbeatMs > 0 ? setInterval(() => { for (const c of clients) send(c, { type: 'heartbeat', at: opts.now() }); }, heartbeatMs) : undefined;
   };
   restartBeat();
+  const key = (scope: string | undefined, user: string) => `${scope ?? ''}\n${user}`;
+  const remove = (c: StreamClient) => {
+    clients.delete(c);
+    everyone.delete(c);
+    for (const u of c.principal.users) {
+      const k = key(c.principal.scope, u);
+      const set = byUser.get(k);
+      set?.delete(c);
+      if (set?.size === 0) byUser.delete(k);
+    }
+  };
 
   return {
-    add: (c) => void clients.add(c),
-    remove: (c) => void clients.delete(c),
-    send,
-    broadcast(frame) {
-      for (const c of clients) if (wantsUsers(c.users, frame.users)) send(c, frame);
+    add(c) {
+      clients.add(c);
+      if (c.principal.users.length === 0) everyone.add(c);
+      for (const u of c.principal.users) {
+        const k = key(c.principal.scope, u);
+        let set = byUser.get(k);
+        if (!set) byUser.set(k, (set = new Set()));
+        set.add(c);
+      }
     },
+    remove,
+    send,
+    broadcast(frame, scope) {
+      const json = JSON.stringify(frame);
+      const targets = new Set([...everyone].filter((c) => c.principal.scope === scope));
+      for (const u of frame.users) for (const c of byUser.get(key(scope, u)) ?? []) targets.add(c);
+      for (const c of targets) send(c, frame, json);
+    },
+    clients: () => clients,
     inject(frames, transport) {
       let n = 0;
       for (const c of clients) {
@@ -82,10 +115,12 @@ export function createClientRegistry(opts: { heartbeatMs: number; now: () => num
       return n;
     },
     killAll() {
-      const n = clients.size;
-      for (const c of clients) c.destroy();
-      clients.clear();
-      return n;
+      const all = [...clients];
+      for (const c of all) {
+        c.destroy();
+        remove(c);
+      }
+      return all.length;
     },
     setDelay: (ms) => void (delayMs = Math.max(0, ms)),
     setHeartbeat(ms) {

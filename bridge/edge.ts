@@ -1,0 +1,194 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { DeliverPolicy, type ConsumerMessages } from 'nats';
+import { PROTOCOL_VERSION, type CallFrame, type ServerFrame } from '../utils/connectors/json-protocol';
+import { createCallState, type CallState } from './call-state';
+import type { BridgeConfig } from './config';
+import { routeRefusal, type ControlRequest } from './control-policy';
+import { withId, type StoredFrame } from './frames';
+import type { Log } from './ingest';
+import { jsRetry, readKey, type NatsHandles } from './nats';
+import type { AuthOutcome, ControlFrame, ControlResultFrame, Principal, StreamBackend } from './protocol/stream-backend';
+import { createStreamServer } from './protocol/stream-server';
+import { controlSubject, EVENT_SUBJECTS, subjectToken } from './subjects';
+import { tokenVerifier } from './tokens';
+
+const CONTROL_TIMEOUT_MS = 2800;
+
+/**
+ * A stateless edge: serves the event stream (README "Event stream protocol") to browsers. It
+ * reads the whole event stream from JetStream once (one ordered consumer), folds it into the
+ * active calls (starting from the snapshot the ingest saved in KV), keeps recent events in
+ * memory for resuming clients, and fans each event out to the connections of its endpoint. Event
+ * ids are JetStream sequences, so a client resumes on any edge. Tokens are checked here; control
+ * frames are checked here and applied by the ingest.
+ */
+export async function startEdge(o: { config: BridgeConfig; baseDir: string; nats: NatsHandles; log: Log; port?: number }) {
+  const { config, nats, log } = o;
+  const verify = tokenVerifier(readKey(config.tokens.publicKeyFile, o.baseDir));
+  const serverId = config.edge.serverId ?? `edge-${Math.random().toString(36).slice(2, 8)}`;
+  const resumeToken = `${config.stream.name}.${nats.streamEpoch}`;
+  const pbxOf = new Map(config.pbxs.map((p) => [subjectToken(p.id), p.id]));
+  const states = new Map<string, CallState>(config.pbxs.map((p) => [p.id, createCallState()]));
+  const floors = new Map<string, number>();
+  const revoked = new Set<string>();
+  const stats = { events: 0, controlRefused: 0, controls: 0, authRefused: 0 };
+
+  // Recent events for resume: a ring of (seq, pbx, frame).
+  const ring: { seq: number; pbx: string; frame: CallFrame }[] = [];
+  let ringFrom = 1;
+  let lastSeq = 0;
+
+  for (const p of config.pbxs) {
+    const entry = await jsRetry(() => nats.calls.get(subjectToken(p.id)));
+    if (entry?.operation !== 'PUT') continue;
+    const saved = JSON.parse(entry.string()) as { seq: number; legs: Parameters<CallState['load']>[0] };
+    states.get(p.id)!.load(saved.legs);
+    floors.set(p.id, saved.seq);
+  }
+  const start = config.pbxs.every((p) => floors.has(p.id)) && floors.size ? Math.min(...floors.values()) + 1 : 1;
+  ringFrom = start;
+  lastSeq = start - 1;
+  const jsm = await jsRetry(() => nats.nc.jetstreamManager());
+  const streamInfo = await jsRetry(() => jsm.streams.info(config.stream.name));
+  const caughtUpAt = streamInfo.state.last_seq;
+
+  const backend: StreamBackend = {
+    accepting: () => lastSeq >= caughtUpAt,
+    async authenticate(token, users): Promise<AuthOutcome> {
+      const check = verify(token, Date.now());
+      if (!check.ok) return refused(check.code, check.message);
+      const c = check.claims;
+      if (revoked.has(c.jti) || (await nats.revoked.get(c.jti).catch(() => null))?.operation === 'PUT') return refused('token-revoked', 'this token was revoked by an administrator');
+      if (!states.has(c.pbx)) return refused('token-unknown-pbx', `this bridge serves no PBX "${c.pbx}"`);
+      const outside = users.filter((u) => !c.endpoints.includes(u));
+      if (outside.length) return refused('forbidden', `this token does not cover ${outside.join(', ')} (it covers ${c.endpoints.join(', ')})`);
+      return { ok: true, principal: { name: c.sub, users: users.length ? users : c.endpoints, expiresAt: c.exp, tokenId: c.jti, scope: c.pbx } };
+    },
+    opening(principal, resume) {
+      const pbx = principal.scope!;
+      const mine = (f: CallFrame, p: string) => p === pbx && f.users.some((u) => principal.users.includes(u));
+      const last = resume && /^\d{1,15}$/.test(resume.lastEventId) ? Number(resume.lastEventId) : undefined;
+      const canResume = last !== undefined && (resume!.token === undefined || resume!.token === resumeToken) && last >= ringFrom - 1;
+      const hello: ServerFrame = { type: 'hello', protocol: PROTOCOL_VERSION, serverId, resumeToken, resumed: canResume, heartbeatMs: config.edge.heartbeatMs };
+      if (canResume) return [hello, ...ring.filter((r) => r.seq > last! && mine(r.frame, r.pbx)).map((r) => r.frame)];
+      const calls = states.get(pbx)!.active(principal.users);
+      return [hello, { type: 'snapshot', callIds: calls.map((c) => c.callId) }, ...calls.flatMap((c) => c.frames)];
+    },
+    async control(principal, frame) {
+      const result = await control(principal, frame);
+      stats.controls += 1;
+      if (!result.ok) {
+        stats.controlRefused += 1;
+        log('control-refused', { user: principal.name, pbx: principal.scope, callId: frame.callId, route: frame.route, reason: result.reason });
+      }
+      return result;
+    },
+    authFailed: (transport, code) => {
+      stats.authRefused += 1;
+      log('auth-refused', { transport, code });
+    },
+    now: Date.now,
+  };
+
+  function refused(code: string, message: string): AuthOutcome {
+    return { ok: false, code, message };
+  }
+
+  async function control(principal: Principal, frame: ControlFrame): Promise<ControlResultFrame> {
+    const answer = (ok: boolean, reason?: string): ControlResultFrame => ({ type: 'control-result', ref: frame.ref, ok, ...(reason ? { reason } : {}) });
+    const pbx = principal.scope!;
+    const endpoint = principal.users.find((u) => states.get(pbx)!.has([u], frame.callId));
+    if (!endpoint) return answer(false, `call "${frame.callId}" is not an active call of ${principal.users.join(', ')}`);
+    const refusal = routeRefusal(config.control.allow, frame.route);
+    if (refusal) return answer(false, refusal);
+    const req: ControlRequest = { user: principal.name, endpoint, callId: frame.callId, set: frame.set, route: frame.route, break: frame.break };
+    try {
+      const reply = await nats.nc.request(controlSubject(pbx), JSON.stringify(req), { timeout: CONTROL_TIMEOUT_MS });
+      const r = JSON.parse(reply.string()) as { ok: boolean; reason?: string };
+      return answer(r.ok, r.reason);
+    } catch (error) {
+      return answer(false, /no responders/i.test(String((error as Error).message)) ? `no ingest is connected to PBX ${pbx}` : `the PBX did not answer: ${(error as Error).message}`);
+    }
+  }
+
+  const stream = createStreamServer(backend, { heartbeatMs: config.edge.heartbeatMs });
+
+  // Revocations: known ones now, new ones as they come; a revoked token's open connections close.
+  const watch = await jsRetry(() => nats.revoked.watch());
+  void (async () => {
+    for await (const e of watch) {
+      if (e.operation !== 'PUT') continue;
+      revoked.add(e.key);
+      const n = stream.kick((c) => c.principal.tokenId === e.key, 'token-revoked', 'this token was revoked by an administrator');
+      if (n) log('revoked', { tokenId: e.key, closed: n });
+    }
+  })();
+
+  const consumer = await jsRetry(() => nats.js.consumers.get(config.stream.name, { filterSubjects: EVENT_SUBJECTS, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start }));
+  const messages: ConsumerMessages = await consumer.consume();
+  void (async () => {
+    for await (const m of messages) {
+      lastSeq = m.seq;
+      const pbx = pbxOf.get(m.subject.split('.')[2] ?? '');
+      if (!pbx || m.seq <= (floors.get(pbx) ?? 0)) continue;
+      let frame: CallFrame;
+      try {
+        frame = withId(JSON.parse(m.string()) as StoredFrame, m.seq);
+      } catch {
+        continue;
+      }
+      stats.events += 1;
+      states.get(pbx)!.apply(frame);
+      ring.push({ seq: m.seq, pbx, frame });
+      if (ring.length > config.edge.replayEvents) ringFrom = ring.shift()!.seq + 1;
+      stream.publish(frame, pbx);
+    }
+  })();
+
+  const wsPath = config.edge.path;
+  const ssePath = `${wsPath.replace(/\/$/, '')}/events`;
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://edge');
+    if (url.pathname === ssePath && (req.method === 'GET' || req.method === 'OPTIONS')) return stream.sse(req, res, url);
+    if (url.pathname === '/healthz') {
+      const ok = backend.accepting();
+      res.writeHead(ok ? 200 : 503, { 'Content-Type': 'application/json' }).end(JSON.stringify({ ok, serverId, lastSeq, connections: stream.registry.stats().connections, ...stats }));
+      return;
+    }
+    res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.on('upgrade', (req, socket, head) => {
+    if (new URL(req.url ?? '/', 'http://edge').pathname === wsPath) return stream.upgrade(req, socket, head);
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port ?? config.edge.port, config.edge.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  log('edge-listening', { serverId, port, ws: wsPath, sse: ssePath });
+
+  return {
+    serverId,
+    port,
+    wsUrl: `ws://${config.edge.host}:${port}${wsPath}`,
+    sseUrl: `http://${config.edge.host}:${port}${ssePath}`,
+    stats: () => ({ ...stats, lastSeq, connections: stream.registry.stats().connections }),
+    ready: () => backend.accepting(),
+    async close() {
+      messages.stop();
+      watch.stop();
+      stream.close();
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export type Edge = Awaited<ReturnType<typeof startEdge>>;

@@ -1,0 +1,325 @@
+import { DeliverPolicy, headers as natsHeaders, type ConsumerMessages, type Subscription } from 'nats';
+import WebSocket from 'ws';
+import { ariAppFor } from '../utils/connectors/ari-connector';
+import { createAriStasisControl, type AriStasisControl } from '../utils/connectors/ari-stasis-control';
+import { ariChannelsUrl, ariEventsUrl, redactAriUrl } from '../utils/connectors/ari-translate';
+import { createConnection } from '../utils/connectors/connection';
+import { openWebSocket, type WebSocketCtor } from '../utils/connectors/ws-link';
+import type { ReplyActions } from '../utils/engine/cti-engine';
+import type { RouteType } from '../utils/reply/reply-schema';
+import { createCallState } from './call-state';
+import { readSecret, type BridgeConfig, type PbxConfig } from './config';
+import { routeRefusal, type ControlRequest } from './control-policy';
+import { createEndpointTranslator, type EndpointEvent, type EndpointTranslator } from './endpoint-translator';
+import { eventFrame, withId, type StoredFrame } from './frames';
+import { jsRetry, type NatsHandles } from './nats';
+import { controlSubject, eventSubject, subjectToken } from './subjects';
+
+export type Log = (event: string, fields?: Record<string, unknown>) => void;
+
+interface Lease {
+  holder: string;
+  until: number;
+}
+
+interface SavedTranslation {
+  translator: unknown;
+  counters: Record<string, Record<string, number>>;
+}
+
+const SAVE_EVERY_MS = 1000;
+const STASIS_TYPES = /"type":\s*"Stasis(?:Start|End)"/;
+
+/**
+ * The ingest for one PBX. Every instance (run two for high availability) holds its own ARI event
+ * socket (subscribeAll, an application of its own) and publishes every endpoint's events to
+ * JetStream, in order, with a `Nats-Msg-Id` naming the event (endpoint, call, kind, occurrence):
+ * both instances translate the same frames the same way, so JetStream stores each event once
+ * and killing either loses nothing. The instance holding the PBX's lease in KV also owns what
+ * must happen once: the per-endpoint Stasis applications (control), the control requests from
+ * edges, and the snapshot state in KV. A successor restores the translator state saved in KV and
+ * reconciles with `GET /ari/channels`; what it re-emits has the same msg ids and is dropped.
+ */
+export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: PbxConfig; nats: NatsHandles; instance: string; log: Log; translator?: (pbx: PbxConfig) => EndpointTranslator }) {
+  const { pbx, nats, log } = o;
+  const pbxKey = subjectToken(pbx.id);
+  const leaseKey = `lease.${pbxKey}`;
+  const stateKey = `state.${pbxKey}`;
+  const ariKey = readSecret(pbx.ariKey, o.baseDir);
+  const leaseMs = o.config.ingest.leaseMs;
+  const apps = pbx.endpoints.map((e) => ariAppFor(pbx.app, e));
+  const appSet = new Set(apps);
+  const ownApp = `${pbx.app}-ingest-${o.instance.replace(/[^A-Za-z0-9_.-]/g, '')}`;
+  const stats = { published: 0, duplicates: 0, publishRetries: 0, takeovers: 0, controls: 0, controlRefused: 0 };
+
+  const translator = (o.translator ?? createEndpointTranslator)(pbx);
+  const counters = new Map<string, Map<string, number>>();
+  const queue: { subject: string; frame: StoredFrame; msgId: string }[] = [];
+  let draining = false;
+  let dirty = false;
+  let running = true;
+  let leaseRev = 0;
+  let holder: ReturnType<typeof holdLease> | undefined;
+
+  const controlChannel = (callId: string) => {
+    for (const e of pbx.endpoints) {
+      const ch = translator.controlChannel(e, callId);
+      if (ch) return ch;
+    }
+    return undefined;
+  };
+
+  function enqueue(events: EndpointEvent[]) {
+    for (const { endpoint, event } of events) {
+      const key = `${endpoint}|${event.callId}`;
+      let perCall = counters.get(key);
+      if (!perCall) counters.set(key, (perCall = new Map()));
+      const n = (perCall.get(event.type) ?? 0) + 1;
+      perCall.set(event.type, n);
+      if (event.type === 'ended') counters.delete(key);
+      queue.push({ subject: eventSubject(pbx.id, endpoint), frame: eventFrame(endpoint, event), msgId: `${pbx.id}|${key}|${event.type}|${n}` });
+      if (event.type === 'offered' && holder && controlChannel(event.callId)) holder.stasis.hold(event.callId);
+    }
+    void drain();
+  }
+
+  /**
+   * Publishes in windows of up to 512, each waiting for JetStream's acks; failures are retried
+   * (a node may be down, a leader moving) with the same msg id, so a publish that did land is not
+   * stored twice. A window is a prefix of the queue with at most one event per call leg, so whatever
+   * subset of a window fails and is retried, each leg's events stay in order in the stream.
+   */
+  async function drain() {
+    if (draining) return;
+    draining = true;
+    while (running && queue.length) {
+      // A prefix of the queue with at most one event per leg, so the stream keeps the emission order.
+      const legs = new Set<string>();
+      const window: typeof queue = [];
+      for (const item of queue) {
+        if (window.length >= 512) break;
+        const leg = `${item.subject}|${item.frame.callId}`;
+        if (legs.has(leg)) break;
+        legs.add(leg);
+        window.push(item);
+      }
+      const results = await Promise.allSettled(window.map((item) => {
+        const h = natsHeaders();
+        h.set('Nats-Msg-Id', item.msgId);
+        return nats.js.publish(item.subject, JSON.stringify(item.frame), { headers: h, timeout: 2000 });
+      }));
+      const failed = new Set<(typeof queue)[number]>();
+      results.forEach((r, i) => {
+        if (r.status === 'rejected') return void failed.add(window[i]!);
+        if (r.value.duplicate) stats.duplicates += 1;
+        else stats.published += 1;
+      });
+      const sent = new Set(window.filter((item) => !failed.has(item)));
+      for (let i = queue.length - 1; i >= 0; i--) if (sent.has(queue[i]!)) queue.splice(i, 1);
+      dirty = true;
+      if (failed.size) {
+        stats.publishRetries += failed.size;
+        const reason = (results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as Error;
+        log('publish-retry', { pbx: pbx.id, failed: failed.size, reason: reason.message });
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    draining = false;
+  }
+
+  const channelsUrl = () => {
+    const url = new URL(ariChannelsUrl(pbx.ariUrl));
+    url.searchParams.set('api_key', ariKey);
+    return url;
+  };
+
+  function ariSocket(url: string, onFrame: (raw: string) => void, onOpen: () => Promise<void>) {
+    return createConnection({
+      url: redactAriUrl(url),
+      open: (sink) => openWebSocket(url, sink, WebSocket as unknown as WebSocketCtor),
+      now: Date.now,
+      random: Math.random,
+      setTimer: (fn, ms) => setTimeout(fn, ms),
+      clearTimer: (h) => clearTimeout(h as NodeJS.Timeout),
+      silenceMs: 45_000,
+      pingMs: 20_000,
+      ping: () => JSON.stringify({ type: 'RESTRequest', transaction_id: 'ctipop-bridge', request_id: `ping-${Date.now()}`, method: 'GET', uri: 'asterisk/ping' }),
+      onOpen: () => void onOpen(),
+      onFrame,
+      onHealth: (h) => log('ari', { pbx: pbx.id, url: h.url, state: h.state, ...(h.lastError ? { error: h.lastError } : {}) }),
+    });
+  }
+
+  // Every instance: the whole PBX's events, under an application of its own (two sockets with
+  // the same application would silence the older one: ApplicationReplaced).
+  const events = ariSocket(ariEventsUrl(pbx.ariUrl, ownApp, ariKey), (raw) => enqueue(translator.handle(raw)), async () => {
+    try {
+      const response = await fetch(channelsUrl(), { signal: AbortSignal.timeout(5000) });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const channels = (await response.json()) as unknown[];
+      enqueue(translator.reconcile(channels));
+      holder?.stasis.continueOrphans(channels);
+    } catch (error) {
+      log('reconcile-failed', { pbx: pbx.id, reason: (error as Error).message });
+    }
+  });
+
+  /** What only the lease holder does. */
+  function holdLease() {
+    const state = createCallState();
+    let stateSeq = 0;
+    let stateDirty = false;
+    let controlSub: Subscription | undefined;
+    let consumer: ConsumerMessages | undefined;
+    const stasis: AriStasisControl = createAriStasisControl({ url: pbx.ariUrl, secret: ariKey, isOurApp: (name) => appSet.has(name), controlChannel, holdMs: pbx.holdMs });
+    // The endpoints' Stasis applications: only StasisStart/End matter here, the rest comes from the events socket.
+    const controlUrl = new URL(ariEventsUrl(pbx.ariUrl, apps.join(','), ariKey));
+    controlUrl.searchParams.delete('subscribeAll');
+    const control = ariSocket(controlUrl.href, (raw) => { if (STASIS_TYPES.test(raw)) enqueue(translator.handle(raw)); }, async () => {
+      const response = await fetch(channelsUrl(), { signal: AbortSignal.timeout(5000) }).catch(() => undefined);
+      if (response?.ok) stasis.continueOrphans((await response.json()) as unknown[]);
+    });
+
+    async function apply(req: ControlRequest): Promise<{ ok: boolean; reason?: string }> {
+      if (!pbx.endpoints.includes(req.endpoint)) return { ok: false, reason: `endpoint ${req.endpoint} is not on PBX ${pbx.id}` };
+      const refusal = routeRefusal(o.config.control.allow, req.route);
+      if (refusal) return { ok: false, reason: refusal };
+      if (!translator.controlChannel(req.endpoint, req.callId)) return { ok: false, reason: 'the call is not held in the bridge\'s Stasis application' };
+      const actions: ReplyActions = { set: req.set, route: req.route as { type: RouteType; name: string } | null, break: req.break };
+      return stasis.release(req.callId, actions);
+    }
+
+    /** Translator state only when everything it emitted is stored, so a successor never skips an event; call state as folded from the stream. */
+    async function save() {
+      try {
+        if (dirty && !queue.length) {
+          dirty = false;
+          const saved: SavedTranslation = { translator: translator.snapshot(), counters: Object.fromEntries([...counters].map(([k, m]) => [k, Object.fromEntries(m)])) };
+          await nats.ingest.put(stateKey, JSON.stringify(saved));
+        }
+        if (stateDirty) {
+          stateDirty = false;
+          await nats.calls.put(pbxKey, JSON.stringify({ seq: stateSeq, legs: state.toJSON() }));
+        }
+      } catch (error) {
+        dirty = stateDirty = true;
+        log('save-failed', { pbx: pbx.id, reason: (error as Error).message });
+      }
+    }
+
+    const ready = (async () => {
+      const calls = await jsRetry(() => nats.calls.get(pbxKey));
+      if (calls?.operation === 'PUT') {
+        const saved = JSON.parse(calls.string()) as { seq: number; legs: Parameters<typeof state.load>[0] };
+        state.load(saved.legs);
+        stateSeq = saved.seq;
+      }
+      const c = await jsRetry(() => nats.js.consumers.get(o.config.stream.name, { filterSubjects: `ctipop.ev.${pbxKey}.>`, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: stateSeq + 1 }));
+      consumer = await c.consume();
+      void (async () => {
+        for await (const m of consumer!) {
+          state.apply(withId(JSON.parse(m.string()) as StoredFrame, m.seq));
+          stateSeq = m.seq;
+          stateDirty = true;
+        }
+      })();
+      controlSub = nats.nc.subscribe(controlSubject(pbx.id), {
+        callback: (err, msg) => {
+          if (err) return;
+          let req: ControlRequest;
+          try {
+            req = JSON.parse(msg.string()) as ControlRequest;
+          } catch {
+            return msg.respond(JSON.stringify({ ok: false, reason: 'unreadable control request' }));
+          }
+          void apply(req).then((r) => {
+            stats.controls += 1;
+            if (!r.ok) stats.controlRefused += 1;
+            log('control', { pbx: pbx.id, user: req.user, endpoint: req.endpoint, callId: req.callId, route: req.route, ok: r.ok, ...(r.reason ? { reason: r.reason } : {}) });
+            msg.respond(JSON.stringify(r));
+          });
+        },
+      });
+      control.start();
+    })();
+    const saveTimer = setInterval(() => void save(), SAVE_EVERY_MS);
+
+    return {
+      stasis,
+      ready,
+      async stop(finalSave: boolean) {
+        clearInterval(saveTimer);
+        await ready.catch(() => undefined);
+        control.stop();
+        stasis.close();
+        controlSub?.unsubscribe();
+        if (finalSave) await save();
+        consumer?.stop();
+      },
+    };
+  }
+
+  async function tick() {
+    if (!running) return;
+    const now = Date.now();
+    const value = JSON.stringify({ holder: o.instance, until: now + leaseMs } satisfies Lease);
+    try {
+      if (holder) {
+        leaseRev = await nats.ingest.update(leaseKey, value, leaseRev);
+        return;
+      }
+      const entry = await nats.ingest.get(leaseKey);
+      if (!entry || entry.operation !== 'PUT') leaseRev = await nats.ingest.create(leaseKey, value);
+      else {
+        const lease = JSON.parse(entry.string()) as Lease;
+        if (lease.holder !== o.instance && lease.until > now) return;
+        leaseRev = await nats.ingest.update(leaseKey, value, entry.revision);
+      }
+      stats.takeovers += 1;
+      log('lease-acquired', { pbx: pbx.id, instance: o.instance });
+      holder = holdLease();
+    } catch (error) {
+      if (holder) {
+        log('lease-lost', { pbx: pbx.id, reason: (error as Error).message });
+        const h = holder;
+        holder = undefined;
+        await h.stop(false);
+      }
+    }
+  }
+
+  let timer: NodeJS.Timeout | undefined;
+  const ready = (async () => {
+    const saved = await jsRetry(() => nats.ingest.get(stateKey));
+    if (saved?.operation === 'PUT') {
+      const s = JSON.parse(saved.string()) as SavedTranslation;
+      const refused = translator.restore(s.translator);
+      if (refused) log('state-refused', { pbx: pbx.id, reason: refused });
+      else for (const [k, m] of Object.entries(s.counters)) counters.set(k, new Map(Object.entries(m)));
+    }
+    events.start();
+    timer = setInterval(() => void tick(), Math.max(100, Math.floor(leaseMs / 4)));
+    await tick();
+  })();
+
+  return {
+    ready,
+    stats: () => ({ ...stats, holdsLease: holder !== undefined, queued: queue.length }),
+    isActive: () => holder !== undefined,
+    /** Stops. `release` (a planned stop) saves and gives the lease up at once; without it (a crash) a standby waits for the lease to lapse. */
+    async stop(release = true) {
+      await ready.catch(() => undefined);
+      clearInterval(timer);
+      events.stop();
+      if (release) {
+        const until = Date.now() + 2000;
+        while (queue.length && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      }
+      running = false;
+      const h = holder;
+      holder = undefined;
+      await h?.stop(release);
+      if (h && release) await nats.ingest.delete(leaseKey).catch(() => undefined);
+    },
+  };
+}

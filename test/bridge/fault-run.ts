@@ -1,0 +1,122 @@
+import { connect } from 'nats';
+import type { CallEvent } from '../../utils/calls/call-event';
+import { callNumberOf, inboundCalls } from './bridge-calls';
+import { bridgeClient } from './bridge-client';
+import { startBridgeRig, waitFor, type BridgeRig } from './bridge-rig';
+
+const EXPECTED = ['offered', 'ringing', 'answered', 'ended'];
+
+export interface FaultReport {
+  faults: string[];
+  tried: number;
+  delivered: number;
+  lost: number;
+  duplicated: number;
+  outOfOrder: number;
+  /** Per lost/duplicated/out-of-order call: what the client saw. */
+  problems: string[];
+}
+
+/**
+ * Calls keep coming for every endpoint (a new call per endpoint every `everyMs`, each ringing,
+ * answered and hung up over ~2 s) while the faults happen one after the other, all mid-call:
+ * the stream leader's NATS node is killed (and later restarted), an edge is killed (its clients
+ * reconnect to the other and resume; it comes back on a new port), the ingest holding the lease
+ * crashes (the standby goes on), and is started again. Then every client's calls are checked:
+ * each call's events once each, in order, none missing.
+ */
+export async function runFaults(o: { endpoints: number; everyMs: number; phaseMs: number; log?: (line: string) => void; rigLog?: (event: string, fields?: Record<string, unknown>) => void }): Promise<FaultReport> {
+  const endpoints = Array.from({ length: o.endpoints }, (_, i) => `PJSIP/${200 + i}`);
+  const rig: BridgeRig = await startBridgeRig({ endpoints, edges: 2, ingests: 2, leaseMs: 1500, log: o.rigLog });
+  const faults: string[] = [];
+  const say = (s: string) => { faults.push(s); o.log?.(s); };
+  try {
+    const byClient = endpoints.map((endpoint, i) => {
+      const seen: CallEvent[] = [];
+      // Half the clients start on each edge; on a drop they try the live edges in turn.
+      const c = bridgeClient({ urls: () => rotate(rig.edges.filter((e) => e).map((e) => e!.wsUrl), i), token: rig.token([endpoint]).token, endpoints: [endpoint], onEvent: (e) => seen.push(e) });
+      c.connect();
+      return { endpoint, client: c, seen };
+    });
+    await waitFor(() => byClient.every((c) => c.client.isOpen()), 10_000, 'every client connected');
+    let n = 0;
+    let calling = true;
+    const played: { endpoint: string; n: number }[] = [];
+    const loop = (async () => {
+      while (calling) {
+        n += 1;
+        const wave = endpoints.map((endpoint) => ({ endpoint, n }));
+        played.push(...wave);
+        rig.play(inboundCalls(`wave-${n}`, wave, { ring: 100, answer: 900, hangup: 2000 }));
+        await sleep(o.everyMs);
+      }
+    })();
+    await sleep(o.phaseMs);
+
+    const nc = await connect({ servers: rig.cluster.urls });
+    const info = await (await nc.jetstreamManager()).streams.info(rig.config.stream.name);
+    await nc.close();
+    const leader = rig.cluster.nodes.find((x) => x.name === info.cluster?.leader) ?? rig.cluster.nodes[0]!;
+    say(`kill NATS node ${leader.name} (stream leader)`);
+    await leader.kill();
+    await sleep(o.phaseMs);
+
+    say('kill edge 0 (its clients move to edge 1)');
+    await rig.killEdge(0);
+    await sleep(o.phaseMs);
+    say('edge 0 back (new port)');
+    await rig.startEdge(0);
+
+    const active = rig.ingests.findIndex((i) => i?.isActive());
+    say(`crash ingest ${active} (holds the lease)`);
+    await rig.crashIngest(active);
+    await sleep(o.phaseMs);
+    say(`restart ingest ${active}; restart NATS node ${leader.name}`);
+    await rig.startIngest(active);
+    await leader.restart();
+    await sleep(o.phaseMs);
+
+    calling = false;
+    await loop;
+    // The last calls end ~2 s after they start.
+    const want = (endpoint: string) => played.filter((p) => p.endpoint === endpoint).length;
+    await waitFor(() => byClient.every((c) => c.seen.filter((e) => e.type === 'ended').length >= want(c.endpoint)), 30_000, 'every call to end at its client').catch(() => undefined);
+
+    let delivered = 0;
+    let lost = 0;
+    let duplicated = 0;
+    let outOfOrder = 0;
+    const problems: string[] = [];
+    for (const c of byClient) {
+      const byCall = new Map<string, string[]>();
+      const numberOf = new Map<string, number>();
+      for (const e of c.seen) {
+        if (e.type === 'offered') numberOf.set(e.callId, callNumberOf(e.variables.calleridnumber) ?? -1);
+        byCall.set(e.callId, [...(byCall.get(e.callId) ?? []), e.type]);
+      }
+      const got = new Map([...byCall].map(([callId, types]) => [numberOf.get(callId) ?? -1, types]));
+      for (const p of played.filter((x) => x.endpoint === c.endpoint)) {
+        const types = got.get(p.n);
+        if (!types) {
+          lost += 1;
+          problems.push(`${c.endpoint} call ${p.n}: nothing`);
+          continue;
+        }
+        const missing = EXPECTED.filter((t) => !types.includes(t));
+        const dups = EXPECTED.filter((t) => types.filter((x) => x === t).length > 1);
+        const order = types.filter((t, i) => types.indexOf(t) === i);
+        if (missing.length) { lost += 1; problems.push(`${c.endpoint} call ${p.n}: missing ${missing.join(',')} (${types.join(' ')})`); }
+        else delivered += 1;
+        if (dups.length) { duplicated += 1; problems.push(`${c.endpoint} call ${p.n}: twice ${dups.join(',')} (${types.join(' ')})`); }
+        if (!missing.length && order.join() !== EXPECTED.join()) { outOfOrder += 1; problems.push(`${c.endpoint} call ${p.n}: order ${types.join(' ')}`); }
+      }
+      c.client.close();
+    }
+    return { faults, tried: played.length, delivered, lost, duplicated, outOfOrder, problems };
+  } finally {
+    await rig.close();
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const rotate = <T>(xs: T[], i: number) => (xs.length ? [...xs.slice(i % xs.length), ...xs.slice(0, i % xs.length)] : xs);

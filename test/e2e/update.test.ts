@@ -1,0 +1,114 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inLane } from './harness/lanes';
+import { launchWithExtension, waitFor, type ExtensionBrowser } from './harness/launch';
+import { CHROME_DIR } from './harness/paths';
+import { peerSettings, startPeers, type Peers } from './harness/peers';
+import { buildPreviousRelease, type PreviousRelease } from './harness/previous-release';
+import { stretched } from './harness/ui-pages';
+
+/** The extension's API in its own pages (Chromium). */
+type Api = { runtime: { getManifest(): { version: string }; }; storage: { local: { get(k: string[]): Promise<Record<string, unknown>> } } };
+const CURRENT_VERSION = (JSON.parse(readFileSync(`${CHROME_DIR}/manifest.json`, 'utf8')) as { version: string }).version;
+
+interface StoredRecord { key: string; status: string }
+interface HistoryRow { id: string; postcallKey?: string }
+
+/**
+ * Browsers update extensions while they run. The previous release (built from its tag) is
+ * installed unpacked, takes calls whose post-call records queue against a CRM that is down, and
+ * is then updated in place the way Chromium updates an unpacked extension: the same folder gets
+ * the new build and is loaded again, same ID, same profile, while the browser runs. Settings,
+ * history and every queued record must survive, and each record reaches the CRM exactly once.
+ */
+describe.runIf(inLane('chromium'))('update from the previous release in chromium', () => {
+  let previous: PreviousRelease;
+  let peers: Peers;
+  let ext: ExtensionBrowser;
+  let installDir: string;
+
+  beforeAll(async () => {
+    previous = buildPreviousRelease();
+    installDir = mkdtempSync(join(tmpdir(), 'ctipop-installed-'));
+    cpSync(previous.chromeDir, installDir, { recursive: true });
+    peers = await startPeers();
+    ext = await launchWithExtension('chromium', { dir: installDir });
+  });
+  afterAll(async () => {
+    await ext?.close();
+    await peers?.close();
+    if (installDir) rmSync(installDir, { recursive: true, force: true });
+  });
+
+  /** Runs `fn` in a fresh page of the extension once it answers with `version`. */
+  async function inExtension<T>(version: string, fn: (page: Page) => Promise<T>): Promise<T> {
+    const page = await waitFor(`the extension at version ${version}`, async () => {
+      const p = await ext.browser.newPage();
+      const ok = await p.goto(`${ext.origin}/options.html`).then(async () => (await p.evaluate(() => (globalThis as unknown as { chrome: Api }).chrome.runtime.getManifest().version)) === version, () => false);
+      if (ok) return p;
+      await p.close();
+      return undefined;
+    }, 60_000);
+    try {
+      return await fn(page);
+    } finally {
+      await page.close();
+    }
+  }
+  const readAll = (page: Page) => page.evaluate(() => (globalThis as unknown as { chrome: Api }).chrome.storage.local.get(['settings', 'settingsVersion', 'history', 'outbox', 'lastUpdate']));
+
+  it('keeps settings, history and queued records, migrates on update, delivers each record once', async () => {
+    expect(previous.version).not.toBe(CURRENT_VERSION);
+    await ext.configure(peerSettings(peers, {
+      cti: {
+        inboundUrl: `${peers.crm.url}/cti/lookup?calleridnumber=%%calleridnumber%%`,
+        postCallUrl: `${peers.crm.url}/postcall?uniqueid=%%uniqueid%%&disposition=%%disposition%%&billsec=%%billsec%%`,
+      },
+      behaviour: { target: 'tab' },
+    }));
+    await waitFor('the previous release to connect to the simulator', () => peers.sim.state().ws > 0);
+    await peers.crm.down();
+    expect(peers.sim.play(stretched('inbound-answered', 1, '-a'), { speed: 50 }).ok).toBe(true);
+    expect(peers.sim.play(stretched('inbound-missed', 1, '-b'), { speed: 50 }).ok).toBe(true);
+    const before = await inExtension(previous.version, (page) => waitFor('two calls in the history with queued records', async () => {
+      const all = await readAll(page);
+      const pending = ((all.outbox ?? []) as StoredRecord[]).filter((r) => r.status === 'pending');
+      return ((all.history ?? []) as HistoryRow[]).length === 2 && pending.length === 2 ? all : undefined;
+    }, 60_000));
+    const queued = (before.outbox as StoredRecord[]).map((r) => r.key).sort();
+
+    // The update: the new build replaces the old one in the same folder and Chromium loads that
+    // folder again (CDP Extensions.loadUnpacked, what the Reload button on chrome://extensions
+    // does); runtime.reload() was tried and leaves an extension loaded by --load-extension blocked.
+    rmSync(installDir, { recursive: true, force: true });
+    cpSync(CHROME_DIR, installDir, { recursive: true });
+    const connectsBefore = peers.sim.state().connectCount;
+    expect(await ext.browser.installExtension(installDir)).toBe(ext.origin.replace('chrome-extension://', ''));
+
+    const after = await inExtension(CURRENT_VERSION, (page) => waitFor('the update to be recorded', async () => {
+      const all = await readAll(page);
+      return all.lastUpdate ? all : undefined;
+    }));
+    expect(after.lastUpdate).toMatchObject({ from: previous.version, to: CURRENT_VERSION, settingsVersion: 1, problems: [] });
+    expect(after.settings).toEqual(before.settings);
+    expect(after.settingsVersion).toBe(before.settingsVersion);
+    expect(after.history).toEqual(before.history);
+    expect((after.outbox as StoredRecord[]).map((r) => r.key).sort()).toEqual(queued);
+    // The new worker runs with the kept settings: it connects to the same PBX again.
+    await waitFor('the updated extension to reconnect', () => (peers.sim.state().connectCount > connectsBefore && peers.sim.state().ws > 0) || undefined, 60_000);
+
+    await peers.crm.up();
+    await waitFor('every queued record at the CRM', () => {
+      const counts = peers.crm.log().postcallCounts;
+      return queued.every((k) => (counts[k] ?? 0) > 0) || undefined;
+    }, 120_000);
+    // Once each, and nothing else arrived: the update neither lost nor duplicated a record.
+    await new Promise((r) => setTimeout(r, 2000));
+    const counts = peers.crm.log().postcallCounts;
+    expect(Object.keys(counts).sort()).toEqual(queued);
+    expect(queued.map((k) => counts[k])).toEqual(queued.map(() => 1));
+  });
+});
