@@ -42,8 +42,8 @@ export function HistoryList({ history, formatTime, onCallBack }: { history: Hist
             <li key={entry.id} data-testid="history-row" data-outcome={entry.outcome}>
               <span class={`direction dir-${entry.direction}`} aria-label={t(`direction_${entry.direction}`)}>{DIRECTION_GLYPH[entry.direction]}</span>
               <div class="history-party">
-                <div class="history-name">{party.name || party.number || t('unknown_caller')}</div>
-                <div class="mono muted">{party.name ? party.number : ''} {formatTime(entry.startedAt)}</div>
+                <div class="history-name">{party.name || party.number ? <bdi>{party.name || party.number}</bdi> : t('unknown_caller')}</div>
+                <div class="mono muted">{party.name && <bdi>{party.number}</bdi>} {formatTime(entry.startedAt)}</div>
               </div>
               <div class="history-meta">
                 <span class={`badge outcome-${entry.outcome}`}>{t(`history_outcome_${entry.outcome.replace('-', '_')}`)}</span>

@@ -33,6 +33,8 @@ export interface ViewPublisher {
   /** Adds an ended call to the history and the recent cards; returns the ids whose activity is still shown. */
   recordHistory(call: Call, postcallKey: string | undefined): Set<string>;
   current(): ViewState;
+  /** Sign-out: the history and the ended calls on screen are forgotten. */
+  forgetHistory(): Promise<void>;
 }
 
 /** Builds the view state from the worker's parts and publishes it to `storage.session`, throttled. */
@@ -90,6 +92,13 @@ export function createViewPublisher(sources: ViewSources): ViewPublisher {
     current,
     health(h) {
       health = h;
+      changed();
+    },
+    async forgetHistory() {
+      await loaded;
+      history = [];
+      recent.length = 0;
+      await browser.storage.local.remove(HISTORY_KEY);
       changed();
     },
     recordHistory(call, key) {

@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import { emptyBook, type CallBook } from '@/utils/calls/call-book';
 import { createConnection, type Connection } from '@/utils/connectors/connection';
+import { checkTransport } from '@/utils/connectors/transport-rule';
 import { createLookupRunner, type LookupRunner } from '@/utils/lookup/lookup-runner';
 import { redactUrl } from '@/utils/templates/redact-url';
 import { createEngine, type CtiEngine } from '@/utils/engine/cti-engine';
@@ -9,6 +10,7 @@ import type { ConnectionHealth } from '@/utils/view-state';
 import { createConnector, type Connector } from './connector';
 import { createOutboxAdapter, type OutboxAdapter } from './outbox';
 import { loadWorkerSettings } from './settings';
+import { saveSettings } from '@/utils/adapters/settings-storage';
 import { createViewPublisher, type ViewPublisher } from './view';
 import { clearNotification, notifyCall, notifyMissed } from './notifications';
 import { isMissed } from '@/utils/calls/other-party';
@@ -36,6 +38,8 @@ export interface Worker {
   connector?: Connector;
   dials: DialTracker;
   restartConnection(): void;
+  /** Sign-out: forgets the PBX secret, the history, the call book and the resume point. */
+  forgetUser(): Promise<void>;
 }
 
 let starting: Promise<Worker> | undefined;
@@ -105,6 +109,11 @@ async function start(): Promise<Worker> {
         view.health({ state: 'unconfigured', since: Date.now() });
         return;
       }
+      const transport = checkTransport(s.connection.url, s.security.allowPlainPbx);
+      if (!transport.ok) {
+        view.health({ state: 'error', since: Date.now(), lastError: transport.error, url: redactUrl(s.connection.url) });
+        return;
+      }
       const connector = createConnector(s, {
         // Called as the frame arrives: lookup deadlines count from now. The resume point is
         // written once the events are stored and their pops shown, never ahead of a pop.
@@ -137,11 +146,19 @@ async function start(): Promise<Worker> {
       });
       w.connection.start();
     },
+    async forgetUser() {
+      await engine.forgetAll();
+      await view.forgetHistory();
+      resume = undefined;
+      await browser.storage.local.remove(RESUME_KEY);
+      const saved = await saveSettings({ connection: { secret: '' } });
+      if (!saved.ok) throw new Error(saved.error);
+    },
   };
   settings.onChange((next, previous) => {
     w.settings = next;
     if (JSON.stringify(next.advanced) !== JSON.stringify(previous.advanced)) w.lookups = createRunner(next);
-    if (JSON.stringify(next.connection) !== JSON.stringify(previous.connection)) w.restartConnection();
+    if (JSON.stringify([next.connection, next.security.allowPlainPbx]) !== JSON.stringify([previous.connection, previous.security.allowPlainPbx])) w.restartConnection();
     view.changed();
   });
   engine.resume();
