@@ -15,8 +15,8 @@ export interface Connector {
   ping(): string | undefined;
   /** Present when the connector can ask the PBX to act on a reply. */
   control?: (callId: string, actions: ReplyActions) => Promise<ControlResult>;
-  /** Dropped frames and why (shown as the connection's last problem). */
-  problems: () => { dropped: number; last?: string };
+  /** Dropped frames and why (shown as the connection's last problem); `warning`: a standing problem of a working link. */
+  problems: () => { dropped: number; last?: string; warning?: string };
 }
 
 export interface ConnectorDeps {
@@ -27,4 +27,6 @@ export interface ConnectorDeps {
   saveResume: (state: unknown) => void;
   resume: unknown;
   now: () => number;
+  /** The connector's problems changed while the link stays up: show them again. */
+  problemsChanged?: () => void;
 }
