@@ -9,6 +9,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          // The previous release's source tree is built there (update.test.ts): not our tests.
+          exclude: ['test/e2e/.scratch/**', '**/node_modules/**'],
           testTimeout: 240_000,
           hookTimeout: 120_000,
           fileParallelism: false,

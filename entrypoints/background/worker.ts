@@ -128,6 +128,9 @@ async function start(): Promise<Worker> {
         },
         resume,
         now: Date.now,
+        problemsChanged: () => {
+          if (w.connector === connector && w.connection) view.health(withProblems(w.connection.health(), connector));
+        },
       });
       w.connector = connector;
       w.connection = createConnection({
@@ -181,5 +184,7 @@ function createRunner(s: Settings): LookupRunner {
 
 function withProblems(h: ConnectionHealth, connector: Connector): ConnectionHealth {
   const p = connector.problems();
-  return h.state === 'connected' && p.dropped ? { ...h, lastError: `${p.dropped} malformed frame(s) dropped; last: ${p.last}` } : h;
+  if (h.state !== 'connected') return h;
+  const problems = [p.warning, p.dropped ? `${p.dropped} malformed frame(s) dropped; last: ${p.last}` : undefined].filter(Boolean);
+  return problems.length ? { ...h, lastError: problems.join('; ') } : h;
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { createAriEmulator, type AriControlRecord, type AriEmulator } from '../sim/ari/emulator';
 import { startDemoCrm } from '../sim/demo-crm';
 import type { Scenario } from '../sim/scenario';
@@ -72,7 +73,7 @@ describe.each(BROWSERS)('ARI control mode in %s', (kind) => {
   /** Control requests since `from`, for one channel: the variables, then the continue. */
   const requestsSince = (from: number): AriControlRecord[] => peers.ari.controlLog().filter((r) => r.at >= from);
   const continued = (from: number) => () => requestsSince(from).find((r) => r.path.endsWith('/continue'));
-  const stasisApp = () => peers.ari.state().clients.find((c) => c.app === APP && !c.replaced);
+  const stasisApp = () => peers.ari.state().clients.find((c) => c.apps.includes(APP));
 
   /** Stores settings; a changed connection reconnects, other changes are taken at once by the worker. */
   async function configure(s: object, reconnects: boolean) {
@@ -98,8 +99,8 @@ describe.each(BROWSERS)('ARI control mode in %s', (kind) => {
     await peers?.close();
   });
 
-  it('claims the Stasis app the dialplan names, subscribed to the whole PBX', () => {
-    expect(stasisApp()).toEqual({ app: APP, subscribeAll: true, replaced: false });
+  it('claims the Stasis app the dialplan names beside an events app of its own, subscribed to the whole PBX', () => {
+    expect(stasisApp()).toEqual({ app: expect.stringMatching(/^ctipop-100-events-[a-z0-9]+$/), apps: [expect.stringMatching(/^ctipop-100-events-/), APP], subscribeAll: true, replaced: false });
   });
 
   it("renames Carol's call and sets her account code on the channel, then continues it, and the pop shows the new name", async () => {
@@ -185,5 +186,27 @@ describe.each(BROWSERS)('ARI control mode in %s', (kind) => {
     expect(card.lookups.find((l) => l.point === 'inbound')?.detail).toContain('read_only');
     // Nothing the extension may do continues the call: the dialplan's own fall-through does.
     await waitFor('the call to leave Stasis', () => peers.ari.parkedChannels().length === 0 || undefined, EMULATOR_DEADLINE_MS + 5000);
+  });
+
+  it('another client takes the Stasis app: the connection says so, and its events app keeps listening', async () => {
+    const ours = stasisApp()!;
+    const other = new WebSocket(`${peers.sim.url.replace(/^http/, 'ws')}/ari/events?app=${APP}&subscribeAll=true&api_key=cti:secret`);
+    try {
+      await new Promise((resolve, reject) => other.once('open', resolve).once('error', reject));
+      const health = await waitFor('the view to say control moved', async () => {
+        const page = await ext.extensionPage();
+        const h = await page.evaluate(async () => {
+          type Api = { storage: { session: { get(k: string): Promise<Record<string, unknown>> } } };
+          const g = globalThis as unknown as { browser?: Api; chrome: Api };
+          return ((await (g.browser ?? g.chrome).storage.session.get('view')).view as { connection: { state: string; lastError?: string } }).connection;
+        });
+        return h.lastError?.includes('ApplicationReplaced') ? h : undefined;
+      }, 5000);
+      expect(health.state).toBe('connected');
+      expect(health.lastError).toContain(`another client took the Stasis app ${APP}`);
+      expect(peers.ari.state().clients.find((c) => c.app === ours.app)).toEqual({ ...ours, apps: [ours.app] });
+    } finally {
+      other.close();
+    }
   });
 });

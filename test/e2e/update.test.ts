@@ -5,12 +5,12 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inLane } from './harness/lanes';
 import { launchWithExtension, waitFor, type ExtensionBrowser } from './harness/launch';
-import { CHROME_DIR } from './harness/paths';
+import { CHROME_DIR, FIREFOX_DIR, GECKO_ID } from './harness/paths';
 import { peerSettings, startPeers, type Peers } from './harness/peers';
 import { buildPreviousRelease, type PreviousRelease } from './harness/previous-release';
 import { stretched } from './harness/ui-pages';
 
-/** The extension's API in its own pages (Chromium). */
+/** The extension's API in its own pages (`chrome` in Chromium, `browser` in Firefox). */
 type Api = { runtime: { getManifest(): { version: string }; }; storage: { local: { get(k: string[]): Promise<Record<string, unknown>> } } };
 const CURRENT_VERSION = (JSON.parse(readFileSync(`${CHROME_DIR}/manifest.json`, 'utf8')) as { version: string }).version;
 
@@ -106,6 +106,94 @@ describe.runIf(inLane('chromium'))('update from the previous release in chromium
       return queued.every((k) => (counts[k] ?? 0) > 0) || undefined;
     }, 120_000);
     // Once each, and nothing else arrived: the update neither lost nor duplicated a record.
+    await new Promise((r) => setTimeout(r, 2000));
+    const counts = peers.crm.log().postcallCounts;
+    expect(Object.keys(counts).sort()).toEqual(queued);
+    expect(queued.map((k) => counts[k])).toEqual(queued.map(() => 1));
+  });
+});
+
+/**
+ * Firefox updates a temporary add-on when one with the same ID is installed over it (WebDriver
+ * BiDi webExtension.install): onInstalled fires with reason "update", in the same profile, while
+ * the browser runs. The update closes the extension's tabs and Firefox will not navigate to a
+ * moz-extension URL over BiDi, so the updated extension is then heard from outside (it reconnects
+ * with the kept settings; the CRM gets each queued record once), and its storage is read after
+ * uninstalling and installing it again with storage and UUID kept (the prefs the restart tests
+ * use), which opens the options tab of a fresh install on the very same storage.
+ */
+describe.runIf(inLane('firefox'))('update from the previous release in firefox', () => {
+  let previous: PreviousRelease;
+  let peers: Peers;
+  let ext: ExtensionBrowser;
+
+  beforeAll(async () => {
+    previous = buildPreviousRelease();
+    peers = await startPeers();
+    ext = await launchWithExtension('firefox', { dir: previous.firefoxDir, keepStorage: true });
+  });
+  afterAll(async () => {
+    await ext?.close();
+    await peers?.close();
+  });
+
+  /** The options tab the extension opened on install, once it answers with `version`. */
+  async function readAll(version: string) {
+    const page = await ext.extensionPage();
+    return page.evaluate(async (v) => {
+      const api = (globalThis as unknown as { browser: Api }).browser;
+      if (api.runtime.getManifest().version !== v) throw new Error(`the extension page is version ${api.runtime.getManifest().version}, not ${v}`);
+      return api.storage.local.get(['settings', 'settingsVersion', 'history', 'outbox', 'lastUpdate']);
+    }, version);
+  }
+
+  it('keeps settings, history and queued records, migrates on update, delivers each record once', async () => {
+    expect(previous.version).not.toBe(CURRENT_VERSION);
+    await ext.configure(peerSettings(peers, {
+      cti: {
+        inboundUrl: `${peers.crm.url}/cti/lookup?calleridnumber=%%calleridnumber%%`,
+        postCallUrl: `${peers.crm.url}/postcall?uniqueid=%%uniqueid%%&disposition=%%disposition%%&billsec=%%billsec%%`,
+      },
+      behaviour: { target: 'tab' },
+    }));
+    await waitFor('the previous release to connect to the simulator', () => peers.sim.state().ws > 0);
+    await peers.crm.down();
+    expect(peers.sim.play(stretched('inbound-answered', 1, '-a'), { speed: 50 }).ok).toBe(true);
+    expect(peers.sim.play(stretched('inbound-missed', 1, '-b'), { speed: 50 }).ok).toBe(true);
+    const before = await waitFor('two calls in the history with queued records', async () => {
+      const all = await readAll(previous.version);
+      const pending = ((all.outbox ?? []) as StoredRecord[]).filter((r) => r.status === 'pending');
+      return ((all.history ?? []) as HistoryRow[]).length === 2 && pending.length === 2 ? all : undefined;
+    }, 60_000);
+    const queued = (before.outbox as StoredRecord[]).map((r) => r.key).sort();
+
+    // The update. A plain tab stays open: the update closes the options tab, and a window left
+    // with no tab would close and take the BiDi session's browsing contexts with it.
+    await ext.browser.newPage();
+    const connectsBefore = peers.sim.state().connectCount;
+    expect(await ext.browser.installExtension(FIREFOX_DIR)).toBe(GECKO_ID);
+    // The new background runs with the kept settings: it connects to the same PBX again.
+    await waitFor('the updated extension to reconnect', () => (peers.sim.state().connectCount > connectsBefore && peers.sim.state().ws > 0) || undefined, 60_000);
+
+    // Reading its storage: uninstall (storage and UUID kept by the prefs) and install again.
+    await ext.browser.uninstallExtension(GECKO_ID);
+    expect(await ext.browser.installExtension(FIREFOX_DIR)).toBe(GECKO_ID);
+    const after = await waitFor('the update to be recorded', async () => {
+      const all = await readAll(CURRENT_VERSION).catch(() => undefined);
+      return all?.lastUpdate ? all : undefined;
+    }, 30_000);
+    expect(after.lastUpdate).toMatchObject({ from: previous.version, to: CURRENT_VERSION, settingsVersion: 1, problems: [] });
+    expect(after.settings).toEqual(before.settings);
+    expect(after.settingsVersion).toBe(before.settingsVersion);
+    expect(after.history).toEqual(before.history);
+    expect((after.outbox as StoredRecord[]).map((r) => r.key).sort()).toEqual(queued);
+
+    await peers.crm.up();
+    await waitFor('every queued record at the CRM', () => {
+      const counts = peers.crm.log().postcallCounts;
+      return queued.every((k) => (counts[k] ?? 0) > 0) || undefined;
+    }, 120_000);
+    // Once each, and nothing else arrived: neither the update nor the reinstall lost or duplicated a record.
     await new Promise((r) => setTimeout(r, 2000));
     const counts = peers.crm.log().postcallCounts;
     expect(Object.keys(counts).sort()).toEqual(queued);

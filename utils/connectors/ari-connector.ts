@@ -7,18 +7,24 @@ import { createAriDial } from '../dial/ari-dial';
 import { openWebSocket, type WebSocketCtor } from './ws-link';
 
 /**
- * The ARI application name: `ctipop-100` for `PJSIP/100`, what the admin's dialplan names in
- * `Stasis(ctipop-${EXTEN})`. Only a control-mode connection claims that name: Asterisk's
- * `Stasis()` falls through at once (STASISSTATUS=FAILED) when no client registered the app, so
- * with control mode off callers are never parked waiting for a client that will not continue them.
- * Events-only connections listen under a name of their own (`ctipop-100-events-k3j9x2a1`): ARI
- * gives one application to one connection, and a second browser on the same name would silence the
- * first (`ApplicationReplaced`).
+ * The ARI application this background listens under: `ctipop-100-events-k3j9x2a1`, a name of its
+ * own. ARI gives one application to one connection, and a second browser on the same name would
+ * silence the first (`ApplicationReplaced`), so events never ride on a shared name.
  */
 export function ariAppName(settings: Settings): string {
   const c = settings.connection;
-  const name = ariAppFor(c.ariApp, c.endpoints[0] ?? 'any');
-  return c.control ? name : `${name}-events-${INSTANCE}`;
+  return `${ariAppFor(c.ariApp, c.endpoints[0] ?? 'any')}-events-${INSTANCE}`;
+}
+
+/**
+ * The Stasis app a control-mode connection also claims: `ctipop-100` for `PJSIP/100`, what the
+ * admin's dialplan names in `Stasis(ctipop-${EXTEN})`. Only control mode claims it: Asterisk's
+ * `Stasis()` falls through at once (STASISSTATUS=FAILED) when no client registered the app, so
+ * with control mode off callers are never parked waiting for a client that will not continue them.
+ */
+export function ariControlApp(settings: Settings): string | undefined {
+  const c = settings.connection;
+  return c.control ? ariAppFor(c.ariApp, c.endpoints[0] ?? 'any') : undefined;
 }
 
 /** This background's own suffix: two browsers (or two profiles) on one endpoint never share an app name. */
@@ -37,16 +43,18 @@ export function ariAppFor(prefix: string, endpoint: string): string {
 export function createAriConnector(settings: Settings, deps: ConnectorDeps): Connector {
   const c = settings.connection;
   const app = ariAppName(settings);
-  const translator = createAriTranslator({ endpoints: c.endpoints, trunks: c.trunks, queues: c.queues, app, now: deps.now });
+  const controlApp = ariControlApp(settings);
+  const translator = createAriTranslator({ endpoints: c.endpoints, trunks: c.trunks, queues: c.queues, app: controlApp, now: deps.now });
   if (deps.resume) translator.restore(deps.resume);
   const stasis = createAriStasisControl({
     url: c.url,
     secret: c.secret,
-    isOurApp: (name) => name === app,
+    isOurApp: (name) => name === controlApp,
     controlChannel: translator.controlChannel,
     holdMs: settings.advanced.lookupTimeoutMs,
   });
   let last: string | undefined;
+  let controlLost: string | undefined;
   let pings = 0;
 
   const saveResume = resumeSaver(deps.saveResume);
@@ -58,8 +66,13 @@ export function createAriConnector(settings: Settings, deps: ConnectorDeps): Con
 
   return {
     dial: createAriDial({ url: c.url, secret: c.secret, dialling: settings.dialling }),
-    open: (sink) => openWebSocket(ariEventsUrl(c.url, app, c.secret), sink, WebSocket as unknown as WebSocketCtor),
+    // One socket, both applications: events arrive under our own name whoever holds the Stasis app.
+    open: (sink) => openWebSocket(ariEventsUrl(c.url, controlApp ? `${app},${controlApp}` : app, c.secret), sink, WebSocket as unknown as WebSocketCtor),
     async onOpen() {
+      if (controlLost) {
+        controlLost = undefined; // registering again took the Stasis app back
+        deps.problemsChanged?.();
+      }
       try {
         const u = new URL(ariChannelsUrl(c.url));
         u.searchParams.set('api_key', c.secret);
@@ -72,11 +85,30 @@ export function createAriConnector(settings: Settings, deps: ConnectorDeps): Con
         last = `could not re-read the current channels after connecting (${(error as Error).message}); calls that started meanwhile show up with their next event`;
       }
     },
-    onFrame: (raw) => emit(translator.handle(raw)),
+    onFrame(raw) {
+      // Copies of an event under both applications (subscribeAll) are harmless: the translator
+      // takes a frame it has seen as a no-op.
+      if (controlApp && raw.includes('"ApplicationReplaced"') && replacedApp(raw) === controlApp) {
+        controlLost = `another client took the Stasis app ${controlApp} (ApplicationReplaced): calls still show here, but CTI replies are applied by that client, not this one`;
+        deps.problemsChanged?.();
+        return;
+      }
+      emit(translator.handle(raw));
+    },
     // ARI's REST-over-WebSocket (Asterisk 20.14/22.4+): a cheap request whose answer is traffic
     // that keeps Chrome's worker alive and proves the socket is not half-open.
     ping: () => JSON.stringify({ type: 'RESTRequest', transaction_id: 'ctipop', request_id: `ping-${++pings}`, method: 'GET', uri: 'asterisk/ping' }),
     control: c.control ? stasis.release : undefined,
-    problems: () => ({ dropped: translator.stats().malformed, last }),
+    problems: () => ({ dropped: translator.stats().malformed, last, warning: controlLost }),
   };
+}
+
+/** The application an `ApplicationReplaced` frame took from us. */
+function replacedApp(raw: string): unknown {
+  try {
+    const frame = JSON.parse(raw) as { type?: unknown; application?: unknown };
+    return frame.type === 'ApplicationReplaced' ? frame.application : undefined;
+  } catch {
+    return undefined; // the translator counts it as malformed
+  }
 }

@@ -32,6 +32,7 @@ export function createAriStasisControl(opts: AriStasisControlOptions) {
   const doFetch: typeof fetch = (input, init) => (opts.fetch ?? fetch)(input, init);
   const released = new Set<string>();
   const deadlines = new Map<string, ReturnType<typeof setTimeout>>();
+  let orphanCheck: ReturnType<typeof setTimeout> | undefined;
 
   // The key goes in the query, as on the event socket, not in an Authorization header: a header
   // makes a cross-origin request "preflighted", and Asterisk answers every preflight 401 (it
@@ -90,14 +91,23 @@ export function createAriStasisControl(opts: AriStasisControlOptions) {
    * They continue unchanged now.
    */
   function continueOrphans(channels: unknown[]) {
-    const held = new Set([...deadlines.keys()].map((callId) => opts.controlChannel(callId)));
+    const parked: string[] = [];
     for (const raw of channels) {
       const ch = raw as { id?: unknown; dialplan?: { app_name?: unknown; app_data?: unknown } };
-      if (typeof ch.id !== 'string' || ch.dialplan?.app_name !== 'Stasis' || !opts.isOurApp(String(ch.dialplan.app_data ?? '').split(',')[0]!)) continue;
-      if (released.has(ch.id) || held.has(ch.id)) continue;
-      released.add(ch.id);
-      void post(ch.id, ariControlRequests(ch.id, { set: {}, route: null, break: false }, opts.routes));
+      if (typeof ch.id === 'string' && ch.dialplan?.app_name === 'Stasis' && opts.isOurApp(String(ch.dialplan.app_data ?? '').split(',')[0]!)) parked.push(ch.id);
     }
+    if (!parked.length) return;
+    // A call parked just as we connected is in the list and its StasisStart is on the socket,
+    // maybe still behind the list's answer: it gets a grace to be taken up (held) before it counts as an orphan.
+    clearTimeout(orphanCheck); // the newer list names every call still parked
+    orphanCheck = setTimeout(() => {
+      const held = new Set([...deadlines.keys()].map((callId) => opts.controlChannel(callId)));
+      for (const id of parked) {
+        if (released.has(id) || held.has(id)) continue;
+        released.add(id);
+        void post(id, ariControlRequests(id, { set: {}, route: null, break: false }, opts.routes));
+      }
+    }, STASIS_GRACE_MS);
   }
 
   return {
@@ -108,6 +118,7 @@ export function createAriStasisControl(opts: AriStasisControlOptions) {
     close() {
       for (const t of deadlines.values()) clearTimeout(t);
       deadlines.clear();
+      clearTimeout(orphanCheck);
     },
   };
 }

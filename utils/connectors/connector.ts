@@ -21,8 +21,8 @@ export interface Connector {
   control?: (callId: string, actions: ReplyActions) => Promise<ControlResult>;
   /** Present when the connector can place calls (ARI originate, or `dial` on the WebSocket stream). */
   dial?: (plan: DialPlan) => Promise<DialOutcome>;
-  /** Dropped frames and why (shown as the connection's last problem). */
-  problems: () => { dropped: number; last?: string };
+  /** Dropped frames and why (shown as the connection's last problem); `warning`: a standing problem of a working link. */
+  problems: () => { dropped: number; last?: string; warning?: string };
 }
 
 export interface ConnectorDeps {
@@ -33,4 +33,6 @@ export interface ConnectorDeps {
   saveResume: (state: unknown) => void;
   resume: unknown;
   now: () => number;
+  /** The connector's problems changed while the link stays up: show them again. */
+  problemsChanged?: () => void;
 }

@@ -54,8 +54,13 @@ interface Client {
   /** `app=a,b,c` registers several applications on one socket, as in Asterisk (the bridge does). */
   apps: string[];
   subscribeAll: boolean;
-  replaced: boolean;
+  /** Apps another connection took over (`ApplicationReplaced`): Asterisk stops only those. */
+  lost: Set<string>;
 }
+
+/** The apps this socket still holds; a socket that lost them all hears nothing more. */
+const liveApps = (c: Client) => c.apps.filter((a) => !c.lost.has(a));
+const silenced = (c: Client) => liveApps(c).length === 0;
 
 interface Parked {
   call: SimCall;
@@ -122,9 +127,9 @@ export function createAriEmulator(o: AriEmulatorOptions = {}) {
       const stasisEvent = frame.type === 'StasisStart' || frame.type === 'StasisEnd';
       const channelId = (frame.channel as { id?: string } | undefined)?.id;
       for (const c of clients) {
-        if (c.replaced || c.ws.readyState !== c.ws.OPEN) continue;
-        if (stasisEvent && !c.apps.includes(String(frame.application))) continue;
-        if (!stasisEvent && !c.subscribeAll && !(channelId && c.apps.some((a) => stasisChannelIds(a).has(channelId)))) continue;
+        if (silenced(c) || c.ws.readyState !== c.ws.OPEN) continue;
+        if (stasisEvent && !liveApps(c).includes(String(frame.application))) continue;
+        if (!stasisEvent && !c.subscribeAll && !(channelId && liveApps(c).some((a) => stasisChannelIds(a).has(channelId)))) continue;
         c.ws.send(JSON.stringify(stasisEvent ? frame : withApp(frame, c.app)));
         framesSent++;
       }
@@ -132,7 +137,7 @@ export function createAriEmulator(o: AriEmulatorOptions = {}) {
   }
 
   const wantsStasis = (callId: string) => o.stasis !== undefined && (o.stasis.calls === 'all' || o.stasis.calls.includes(callId));
-  const appConnected = (app: string) => [...clients].some((c) => c.apps.includes(app) && !c.replaced);
+  const appConnected = (app: string) => [...clients].some((c) => liveApps(c).includes(app));
   const stasisApp = (callId: string) => (typeof o.stasis?.app === 'function' ? o.stasis.app(callId) : o.stasis?.app ?? '');
 
   /** Plays one call's steps on its own clock, which a Stasis wait pushes back. */
@@ -267,7 +272,7 @@ export function createAriEmulator(o: AriEmulatorOptions = {}) {
     } catch {
       return;
     }
-    if (req.type !== 'RESTRequest' || client.replaced) return;
+    if (req.type !== 'RESTRequest' || silenced(client)) return;
     const uri = String(req.uri ?? '').replace(/^\/+/, '').split('?')[0];
     const body = req.method !== 'GET' ? undefined
       : uri === 'asterisk/ping' ? { asterisk_id: '02:fc:00:00:00:01', ping: 'pong', timestamp: formatAriTimestamp(now()) }
@@ -310,12 +315,14 @@ export function createAriEmulator(o: AriEmulatorOptions = {}) {
       }
       wss.handleUpgrade(req, socket, head, (ws) => {
         for (const c of clients) {
-          if (!c.apps.some((a) => apps.includes(a)) || c.replaced) continue;
-          // Asterisk tells the older connection and then sends it nothing more, without closing it.
-          c.ws.send(JSON.stringify(f.applicationReplaced(now(), app)));
-          c.replaced = true;
+          // Asterisk tells the older connection, per application, and then sends it nothing more
+          // for that application, without closing it; its other applications go on.
+          for (const taken of liveApps(c).filter((a) => apps.includes(a))) {
+            c.ws.send(JSON.stringify(f.applicationReplaced(now(), taken)));
+            c.lost.add(taken);
+          }
         }
-        const client: Client = { ws, app, apps, subscribeAll: url.searchParams.get('subscribeAll') === 'true', replaced: false };
+        const client: Client = { ws, app, apps, subscribeAll: url.searchParams.get('subscribeAll') === 'true', lost: new Set() };
         clients.add(client);
         connects++;
         ws.on('message', (data) => answerRest(client, String(data)));
@@ -357,7 +364,7 @@ export function createAriEmulator(o: AriEmulatorOptions = {}) {
     /** Channels waiting in Stasis now. */
     parkedChannels: () => [...parked.keys()],
     /** `connects` counts every event socket accepted since the start (reconnects included). */
-    state: () => ({ clients: [...clients].map((c) => ({ app: c.app, subscribeAll: c.subscribeAll, replaced: c.replaced })), framesSent, connects }),
+    state: () => ({ clients: [...clients].map((c) => ({ app: c.app, apps: liveApps(c), subscribeAll: c.subscribeAll, replaced: silenced(c) })), framesSent, connects }),
     /** Forget every channel (a PBX restart): timers stop, ids start again. */
     reset() {
       for (const t of timers) clearTimeout(t);
