@@ -74,7 +74,11 @@ describe.each<BrowserKind>(BROWSERS)('click-to-dial in %s', (kind) => {
 
   it('ARI, dial box: a double Enter places one originate from the user’s phone; Calling … becomes the outbound call', async () => {
     await dialFromBox('030 123 4567');
+    // At once "Calling …" (the phone rings first; the PBX reports the call once it is picked up) …
+    await waitFor('the Calling … card', async () => (await panel.$('[data-testid="dial-card"][data-state="calling"]')) ?? undefined, 5000);
     await outboundShown(1);
+    // … which the real call then replaces.
+    await waitFor('the Calling … card to give way to the call', async () => (await panel.$('[data-testid="dial-card"]')) === null || undefined, 5000);
     expect(originates().map((r) => ({ ...r.query, channelId: r.query.channelId?.startsWith('ctipop-') }))).toEqual([
       { endpoint: 'PJSIP/100', extension: DIALLED, context: 'from-internal', priority: '1', timeout: '30', callerId: `"+49 30 1234567" <${DIALLED}>`, channelId: true },
     ]);
