@@ -71,10 +71,13 @@ describe.each(BROWSERS)('%s on the bridge', (kind) => {
     const long = call({ ring: 50, answer: 600, hangup: 7000 });
     await waitFor('the long call to pop', () => popsOf(long)[0], 15_000);
     await rig.killEdge(0);
-    const during = call({ ring: 50, answer: 3000, hangup: 5000 });
+    // It rings long enough to be still ringing when the extension is back (a call that ended meanwhile is closed, not popped).
+    const during = call({ ring: 50, answer: 9000, hangup: 10_000 });
     await new Promise((r) => setTimeout(r, 1500));
     await rig.startEdge(0, edgePort);
+    const down = Date.now();
     await waitFor('the extension to reconnect to the restarted edge', () => connections() > 0 || undefined, 30_000);
+    console.log(`${kind} ${transport}: reconnected ${Date.now() - down} ms after the edge came back`);
     await waitFor('the call that rang during the outage to pop', () => popsOf(during)[0], 20_000);
 
     // Every call ends at the PBX; each yields one record at the CRM and popped once.
