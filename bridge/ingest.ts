@@ -137,10 +137,12 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
       }
       if (!failure) return pump();
       if (outstanding) return;
-      const unacked = queue.filter((i) => !i.acked);
-      stats.publishRetries += sent - (queue.length - unacked.length);
-      log('publish-retry', { pbx: pbx.id, unacked: unacked.length, reason: failure.message });
+      const retried = queue.slice(0, sent).filter((i) => !i.acked).length;
+      stats.publishRetries += retried;
+      log('publish-retry', { pbx: pbx.id, retried, reason: failure.message });
       setTimeout(() => {
+        // Events emitted during the pause are in the queue too, behind the unacked ones.
+        const unacked = queue.filter((i) => !i.acked);
         queue.splice(0, queue.length, ...unacked);
         sent = 0;
         rounds += 1;
