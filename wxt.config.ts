@@ -39,7 +39,8 @@ export default defineConfig({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
-    permissions: ['storage', 'alarms', 'notifications', 'tabs', 'idle', ...(browser === 'chrome' ? ['sidePanel'] : [])],
+    // No `tabs`: reusing the pop tab reads its URL only on the CRM's origin, which host access covers.
+    permissions: ['storage', 'alarms', 'notifications', 'idle', 'contextMenus', ...(browser === 'chrome' ? ['sidePanel'] : [])],
     // Hosts are requested at runtime for exactly the configured origins (options page).
     optional_host_permissions: ['http://*/*', 'https://*/*'],
     host_permissions: [],
@@ -52,13 +53,24 @@ export default defineConfig({
       ? { key: chromeKey }
       : {
           browser_specific_settings: {
-            // data_collection_permissions needs Firefox 140 (Android 142); older ones would ignore it.
-            gecko: { id: GECKO_ID, strict_min_version: '140.0', data_collection_permissions: { required: ['none'] } },
+            gecko: {
+              id: GECKO_ID,
+              // data_collection_permissions needs Firefox 140 (Android 142); older ones would ignore it.
+              strict_min_version: '140.0',
+              // What leaves the device, to the servers the user (or their admin) configures and
+              // nowhere else: caller names and numbers in CTI lookups and pop-ups
+              // (personallyIdentifyingInfo), who called whom, when and for how long in post-call
+              // records (personalCommunications), and the PBX token or ARI password sent to the
+              // PBX (authenticationInfo). All three are what the extension is for, so required.
+              data_collection_permissions: { required: ['personallyIdentifyingInfo', 'personalCommunications', 'authenticationInfo'] },
+            },
             gecko_android: { strict_min_version: '142.0' },
           },
           // Firefox MV3's default CSP adds upgrade-insecure-requests, which silently turns
           // ws://127.0.0.1 into wss:// and breaks PBXs on a LAN without TLS (TOOLCHAIN.md §4).
           content_security_policy: { extension_pages: "script-src 'self'; object-src 'self'" },
+          // Firefox lets an extension handle tel: links with one of its own pages (README, "Click-to-dial").
+          protocol_handlers: [{ protocol: 'tel', name: 'CTI Pop', uriTemplate: '/dial.html?uri=%s' }],
         }),
   }),
 });

@@ -22,6 +22,16 @@ const pbx = z.object({
   queues: z.array(z.string()).default([]),
   /** How long a call waits in Stasis for a browser's reply before it continues unchanged. */
   holdMs: z.number().int().positive().default(2000),
+  /**
+   * Click-to-dial (`dial` frames): the dialplan context the number is dialled in once the phone
+   * answers, the caller ID the phone shows while it rings (empty: the number), and how long it
+   * rings. Absent: `dial` is refused for this PBX.
+   */
+  dial: z.object({
+    context: z.string().regex(/^[A-Za-z0-9_.-]{1,80}$/),
+    callerId: z.string().max(80).regex(/^[^\x00-\x1F\x7F]*$/).default(''),
+    ringTimeoutS: z.number().int().min(5).max(120).default(30),
+  }).optional(),
 });
 
 export const bridgeConfig = z.object({

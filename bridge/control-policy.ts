@@ -18,3 +18,11 @@ export interface ControlRequest {
   route: { type: string; name: string } | null;
   break: boolean;
 }
+
+/** What an edge asks the ingest to dial (subject `ctipop.dial.<pbx>`): ring `endpoint`, then call `number`. */
+export interface DialRequest {
+  user: string;
+  endpoint: string;
+  /** Digits, or `+` and digits: already what the PBX dials (the extension normalised it). */
+  number: string;
+}

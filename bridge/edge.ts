@@ -4,13 +4,13 @@ import { DeliverPolicy, type ConsumerMessages } from 'nats';
 import { PROTOCOL_VERSION, type CallFrame, type ServerFrame } from '../utils/connectors/json-protocol';
 import { createCallState, type CallState } from './call-state';
 import type { BridgeConfig } from './config';
-import { routeRefusal, type ControlRequest } from './control-policy';
+import { routeRefusal, type ControlRequest, type DialRequest } from './control-policy';
 import { withId, type StoredFrame } from './frames';
 import type { Log } from './ingest';
 import { jsRetry, readKey, type NatsHandles } from './nats';
-import type { AuthOutcome, ControlFrame, ControlResultFrame, Principal, StreamBackend } from './protocol/stream-backend';
+import type { AuthOutcome, ControlFrame, ControlResultFrame, DialFrame, DialResultFrame, Principal, StreamBackend } from './protocol/stream-backend';
 import { createStreamServer } from './protocol/stream-server';
-import { controlSubject, EVENT_SUBJECTS, subjectToken } from './subjects';
+import { controlSubject, dialSubject, EVENT_SUBJECTS, subjectToken } from './subjects';
 import { tokenVerifier } from './tokens';
 
 const CONTROL_TIMEOUT_MS = 2800;
@@ -32,7 +32,7 @@ export async function startEdge(o: { config: BridgeConfig; baseDir: string; nats
   const states = new Map<string, CallState>(config.pbxs.map((p) => [p.id, createCallState()]));
   const floors = new Map<string, number>();
   const revoked = new Set<string>();
-  const stats = { events: 0, controlRefused: 0, controls: 0, authRefused: 0 };
+  const stats = { events: 0, controlRefused: 0, controls: 0, authRefused: 0, dials: 0, dialRefused: 0 };
 
   // Recent events for resume: a ring of (seq, pbx, frame).
   const ring: { seq: number; pbx: string; frame: CallFrame }[] = [];
@@ -84,6 +84,15 @@ export async function startEdge(o: { config: BridgeConfig; baseDir: string; nats
       }
       return result;
     },
+    async dial(principal, frame) {
+      const result = await dial(principal, frame);
+      stats.dials += 1;
+      if (!result.ok) {
+        stats.dialRefused += 1;
+        log('dial-refused', { user: principal.name, pbx: principal.scope, endpoint: frame.endpoint, reason: result.reason });
+      }
+      return result;
+    },
     authFailed: (transport, code) => {
       stats.authRefused += 1;
       log('auth-refused', { transport, code });
@@ -103,12 +112,28 @@ export async function startEdge(o: { config: BridgeConfig; baseDir: string; nats
     const refusal = routeRefusal(config.control.allow, frame.route);
     if (refusal) return answer(false, refusal);
     const req: ControlRequest = { user: principal.name, endpoint, callId: frame.callId, set: frame.set, route: frame.route, break: frame.break };
+    const r = await ask(controlSubject(pbx), pbx, req);
+    return answer(r.ok, r.reason);
+  }
+
+  /** Click-to-dial: only a phone of the token's own (the protocol schema admits only dial strings); the ingest originates it over ARI. */
+  async function dial(principal: Principal, frame: DialFrame): Promise<DialResultFrame> {
+    const refuse = (reason: string): DialResultFrame => ({ type: 'dial-result', ref: frame.ref, ok: false, reason });
+    const pbx = principal.scope!;
+    const endpoint = principal.users.find((u) => u.toLowerCase() === frame.endpoint.toLowerCase());
+    if (!endpoint) return refuse(`${frame.endpoint} is not one of this token's phones (${principal.users.join(', ')})`);
+    const req: DialRequest = { user: principal.name, endpoint, number: frame.number };
+    const r = await ask(dialSubject(pbx), pbx, req);
+    return { type: 'dial-result', ref: frame.ref, ok: r.ok, ...(r.callId ? { callId: r.callId } : {}), ...(r.reason ? { reason: r.reason } : {}) };
+  }
+
+  /** A request to the ingest that holds `pbx`'s lease (NATS request/reply). */
+  async function ask(subject: string, pbx: string, req: object): Promise<{ ok: boolean; reason?: string; callId?: string }> {
     try {
-      const reply = await nats.nc.request(controlSubject(pbx), JSON.stringify(req), { timeout: CONTROL_TIMEOUT_MS });
-      const r = JSON.parse(reply.string()) as { ok: boolean; reason?: string };
-      return answer(r.ok, r.reason);
+      const reply = await nats.nc.request(subject, JSON.stringify(req), { timeout: CONTROL_TIMEOUT_MS });
+      return JSON.parse(reply.string()) as { ok: boolean; reason?: string; callId?: string };
     } catch (error) {
-      return answer(false, /no responders/i.test(String((error as Error).message)) ? `no ingest is connected to PBX ${pbx}` : `the PBX did not answer: ${(error as Error).message}`);
+      return { ok: false, reason: /no responders/i.test(String((error as Error).message)) ? `no ingest is connected to PBX ${pbx}` : `the PBX did not answer: ${(error as Error).message}` };
     }
   }
 

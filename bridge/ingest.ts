@@ -9,11 +9,12 @@ import type { ReplyActions } from '../utils/engine/cti-engine';
 import type { RouteType } from '../utils/reply/reply-schema';
 import { createCallState } from './call-state';
 import { readSecret, type BridgeConfig, type PbxConfig } from './config';
-import { routeRefusal, type ControlRequest } from './control-policy';
+import { createAriDial } from '../utils/dial/ari-dial';
+import { routeRefusal, type ControlRequest, type DialRequest } from './control-policy';
 import { createEndpointTranslator, type EndpointEvent, type EndpointTranslator } from './endpoint-translator';
 import { eventFrame, withId, type StoredFrame } from './frames';
 import { jsRetry, type NatsHandles } from './nats';
-import { controlSubject, eventSubject, subjectToken } from './subjects';
+import { controlSubject, dialSubject, eventSubject, subjectToken } from './subjects';
 
 export type Log = (event: string, fields?: Record<string, unknown>) => void;
 
@@ -60,7 +61,7 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
   const apps = pbx.endpoints.map((e) => ariAppFor(pbx.app, e));
   const appSet = new Set(apps);
   const ownApp = `${pbx.app}-ingest-${o.instance.replace(/[^A-Za-z0-9_.-]/g, '')}`;
-  const stats = { published: 0, duplicates: 0, publishRetries: 0, takeovers: 0, controls: 0, controlRefused: 0 };
+  const stats = { published: 0, duplicates: 0, publishRetries: 0, takeovers: 0, controls: 0, controlRefused: 0, dials: 0, dialRefused: 0 };
 
   const translator = (o.translator ?? createEndpointTranslator)(pbx);
   const counters = new Map<string, Map<string, number>>();
@@ -194,7 +195,7 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
     const state = createCallState();
     let stateSeq = 0;
     let stateDirty = false;
-    let controlSub: Subscription | undefined;
+    let subs: Subscription[] = [];
     let consumer: ConsumerMessages | undefined;
     const stasis: AriStasisControl = createAriStasisControl({ url: pbx.ariUrl, secret: ariKey, isOurApp: (name) => appSet.has(name), controlChannel, holdMs: pbx.holdMs });
     // The endpoints' Stasis applications: only StasisStart/End matter here, the rest comes from the events socket.
@@ -212,6 +213,35 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
       if (!translator.controlChannel(req.endpoint, req.callId)) return { ok: false, reason: 'the call is not held in the bridge\'s Stasis application' };
       const actions: ReplyActions = { set: req.set, route: req.route as { type: RouteType; name: string } | null, break: req.break };
       return stasis.release(req.callId, actions);
+    }
+
+    const originate = pbx.dial && createAriDial({ url: pbx.ariUrl, secret: ariKey, dialling: pbx.dial });
+    async function dial(req: DialRequest): Promise<{ ok: boolean; reason?: string; callId?: string }> {
+      if (!originate) return { ok: false, reason: `click-to-dial is not set up for PBX ${pbx.id} (no "dial" in its bridge config)` };
+      if (!pbx.endpoints.includes(req.endpoint)) return { ok: false, reason: `endpoint ${req.endpoint} is not on PBX ${pbx.id}` };
+      const outcome = await originate({ endpoint: req.endpoint, number: { dial: req.number, display: req.number, kind: 'outside', e164: req.number.startsWith('+') ? req.number : '' } });
+      return outcome.ok ? { ok: true, callId: outcome.callId } : { ok: false, reason: outcome.reason };
+    }
+
+    /** Answers an edge's requests on `subject` (NATS request/reply) with `apply`, and logs each. */
+    function serve<R extends { user: string; endpoint: string }>(subject: string, event: string, apply: (req: R) => Promise<{ ok: boolean; reason?: string }>, counts: (ok: boolean) => void) {
+      subs.push(nats.nc.subscribe(subject, {
+        callback: (err, msg) => {
+          if (err) return;
+          let req: R;
+          try {
+            req = JSON.parse(msg.string()) as R;
+          } catch {
+            return msg.respond(JSON.stringify({ ok: false, reason: `unreadable ${event} request` }));
+          }
+          void apply(req).then((r) => {
+            counts(r.ok);
+            const { ok, reason, ...rest } = r;
+            log(event, { pbx: pbx.id, ...req, ...rest, ok, ...(reason ? { reason } : {}) });
+            msg.respond(JSON.stringify(r));
+          });
+        },
+      }));
     }
 
     /** Translator state only when everything it emitted is stored, so a successor never skips an event; call state as folded from the stream. */
@@ -248,22 +278,13 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
           stateDirty = true;
         }
       })();
-      controlSub = nats.nc.subscribe(controlSubject(pbx.id), {
-        callback: (err, msg) => {
-          if (err) return;
-          let req: ControlRequest;
-          try {
-            req = JSON.parse(msg.string()) as ControlRequest;
-          } catch {
-            return msg.respond(JSON.stringify({ ok: false, reason: 'unreadable control request' }));
-          }
-          void apply(req).then((r) => {
-            stats.controls += 1;
-            if (!r.ok) stats.controlRefused += 1;
-            log('control', { pbx: pbx.id, user: req.user, endpoint: req.endpoint, callId: req.callId, route: req.route, ok: r.ok, ...(r.reason ? { reason: r.reason } : {}) });
-            msg.respond(JSON.stringify(r));
-          });
-        },
+      serve<ControlRequest>(controlSubject(pbx.id), 'control', apply, (ok) => {
+        stats.controls += 1;
+        if (!ok) stats.controlRefused += 1;
+      });
+      serve<DialRequest>(dialSubject(pbx.id), 'dial', dial, (ok) => {
+        stats.dials += 1;
+        if (!ok) stats.dialRefused += 1;
       });
       control.start();
     })();
@@ -277,7 +298,7 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
         await ready.catch(() => undefined);
         control.stop();
         stasis.close();
-        controlSub?.unsubscribe();
+        for (const s of subs.splice(0)) s.unsubscribe();
         if (finalSave) await save();
         consumer?.stop();
       },

@@ -1,7 +1,7 @@
 /**
  * NATS subjects. Events: `ctipop.ev.<pbx>.<endpoint>`, one subject per PBX and endpoint, so a
- * consumer can filter one PBX or one phone. Control requests: `ctipop.ctl.<pbx>`, answered by the
- * ingest that holds the PBX's lease.
+ * consumer can filter one PBX or one phone. Control requests: `ctipop.ctl.<pbx>`, and click-to-dial
+ * requests: `ctipop.dial.<pbx>`, answered by the ingest that holds the PBX's lease.
  */
 export const EVENT_SUBJECTS = 'ctipop.ev.>';
 
@@ -16,3 +16,4 @@ export function subjectToken(id: string): string {
 
 export const eventSubject = (pbx: string, endpoint: string) => `ctipop.ev.${subjectToken(pbx)}.${subjectToken(endpoint)}`;
 export const controlSubject = (pbx: string) => `ctipop.ctl.${subjectToken(pbx)}`;
+export const dialSubject = (pbx: string) => `ctipop.dial.${subjectToken(pbx)}`;

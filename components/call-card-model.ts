@@ -1,4 +1,5 @@
 import type { Call } from '@/utils/calls/call';
+import { otherParty } from '@/utils/calls/other-party';
 import { cleanValue } from '@/utils/templates/clean-value';
 
 /** `75` → `1:15`, `3725` → `1:02:05`. */
@@ -37,8 +38,9 @@ export const screenText = (value: string): string => cleanValue(value);
 
 /** The other party as plain text; a missing name falls back to the number, never to blank. */
 export function callParty(call: Call): { name: string; number: string } {
-  const number = screenText(call.variables.calleridnumber ?? '');
-  const name = screenText(call.variables.calleridname ?? '');
+  const other = otherParty(call);
+  const number = screenText(other.number);
+  const name = screenText(other.name);
   return { name: name || number, number: name ? number : '' };
 }
 

@@ -16,8 +16,9 @@ export function CallCardView({ card, now, showFrame, onOpenInTab }: { card: Call
         <div class="row call-party">
           <span class={`direction dir-${call.direction}`} aria-hidden="true">{DIRECTION_GLYPH[call.direction]}</span>
           <div>
-            <h3 data-testid="call-name">{party.name || t('unknown_caller')}</h3>
-            {party.number && <div class="mono muted" data-testid="call-number">{party.number}</div>}
+            {/* <bdi>: a right-to-left caller ID cannot reorder the text around it. */}
+            <h3 data-testid="call-name">{party.name ? <bdi>{party.name}</bdi> : t('unknown_caller')}</h3>
+            {party.number && <div class="mono muted" data-testid="call-number"><bdi>{party.number}</bdi></div>}
           </div>
         </div>
         <div class="call-timer">

@@ -7,7 +7,7 @@ import { useT } from './i18n-context';
 const OUTCOMES: HistoryFilter['outcome'][] = ['all', 'answered', 'missed', 'busy', 'failed', 'answered-elsewhere'];
 const POSTCALL_TONE = { none: 'idle', pending: 'warn', delivered: 'ok', dead: 'error' } as const;
 
-export function HistoryList({ history, formatTime }: { history: HistoryEntry[]; formatTime: (epochMs: number) => string }) {
+export function HistoryList({ history, formatTime, onCallBack }: { history: HistoryEntry[]; formatTime: (epochMs: number) => string; onCallBack: (number: string, asDialled: boolean) => void }) {
   const t = useT();
   const [filter, setFilter] = useState<HistoryFilter>({ query: '', outcome: 'all' });
   const rows = filterHistory(history, filter);
@@ -42,12 +42,17 @@ export function HistoryList({ history, formatTime }: { history: HistoryEntry[]; 
             <li key={entry.id} data-testid="history-row" data-outcome={entry.outcome}>
               <span class={`direction dir-${entry.direction}`} aria-label={t(`direction_${entry.direction}`)}>{DIRECTION_GLYPH[entry.direction]}</span>
               <div class="history-party">
-                <div class="history-name">{party.name || party.number || t('unknown_caller')}</div>
-                <div class="mono muted">{party.name ? party.number : ''} {formatTime(entry.startedAt)}</div>
+                <div class="history-name">{party.name || party.number ? <bdi>{party.name || party.number}</bdi> : t('unknown_caller')}</div>
+                <div class="mono muted">{party.name && <bdi>{party.number}</bdi>} {formatTime(entry.startedAt)}</div>
               </div>
               <div class="history-meta">
                 <span class={`badge outcome-${entry.outcome}`}>{t(`history_outcome_${entry.outcome.replace('-', '_')}`)}</span>
                 <span class="mono muted">{formatDuration(entry.billsec)}</span>
+                {entry.number && (
+                  <button type="button" class="small" data-testid="history-call-back" title={t('call_back_number', party.number)} onClick={() => onCallBack(entry.number, entry.direction === 'outbound')}>
+                    {t('call_back')}
+                  </button>
+                )}
                 {entry.postcall !== 'none' && (
                   <span class={`badge tone-${POSTCALL_TONE[entry.postcall]}`} data-testid="history-postcall" data-postcall={entry.postcall}>
                     {t(`postcall_${entry.postcall}`)}

@@ -45,5 +45,5 @@ export function ChangeList({ changes }: { changes: Record<string, { from: string
 
 /** An empty value reads as "∅" — muted, since there is nothing to strike out or insert. */
 function Value({ text, tag: Tag }: { text: string; tag: 'del' | 'ins' }) {
-  return text ? <Tag>{text}</Tag> : <span class="muted">∅</span>;
+  return text ? <Tag><bdi>{text}</bdi></Tag> : <span class="muted">∅</span>;
 }

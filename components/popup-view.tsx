@@ -46,7 +46,7 @@ export function PopupView({ view, now, error, recent, formatTime, onOpenPanel, o
                   <li key={entry.id} data-testid="history-row" data-outcome={entry.outcome}>
                     <span class={`direction dir-${entry.direction}`} aria-label={t(`direction_${entry.direction}`)}>{DIRECTION_GLYPH[entry.direction]}</span>
                     <div class="history-party">
-                      <div class="history-name">{entryParty(entry).name || entryParty(entry).number || t('unknown_caller')}</div>
+                      <div class="history-name">{entryParty(entry).name || entryParty(entry).number ? <bdi>{entryParty(entry).name || entryParty(entry).number}</bdi> : t('unknown_caller')}</div>
                       <div class="mono muted">{formatTime(entry.startedAt)}</div>
                     </div>
                     <div class="history-meta">

@@ -2,6 +2,8 @@ import type { ViewState } from '@/utils/view-state';
 import { CallCardView } from './call-card';
 import { ConnectionPill } from './connection-pill';
 import { DeadLetters } from './dead-letters';
+import { DialBox } from './dial-box';
+import type { DialReply } from '@/utils/messages';
 import { DndSwitch } from './dnd-switch';
 import { HistoryList } from './history-list';
 import { RingAnnouncer } from './ring-announcer';
@@ -18,9 +20,11 @@ export interface SidePanelProps {
   onRetry: (key: string) => void;
   onOpenInTab: (callId: string) => void;
   onOpenOptions: () => void;
+  /** Click-to-dial: `phone` is one of the user's endpoints (empty: the default one). */
+  onDial: (input: string, phone: string, asDialled?: boolean) => Promise<DialReply>;
 }
 
-export function SidePanel({ view, now, error, formatTime, onDoNotDisturb, onRetry, onOpenInTab, onOpenOptions }: SidePanelProps) {
+export function SidePanel({ view, now, error, formatTime, onDoNotDisturb, onRetry, onOpenInTab, onOpenOptions, onDial }: SidePanelProps) {
   const t = useT();
   // The most recently popped call gets the frame; others offer "Open in tab". With a tab or window
   // as the pop target the page is already open there, and a frame would load it a second time.
@@ -48,6 +52,7 @@ export function SidePanel({ view, now, error, formatTime, onDoNotDisturb, onRetr
           {view.connection.state === 'unconfigured' && (
             <p class="notice tone-warn"><span>{t('setup_hint')} </span><button type="button" class="small" onClick={onOpenOptions}>{t('open_options')}</button></p>
           )}
+          <DialBox phones={view.phones} dials={view.dials} onDial={onDial} />
           <section class="stack" aria-labelledby="calls-heading">
             <h2 id="calls-heading">{t('calls_heading')}</h2>
             {view.calls.length === 0 ? (
@@ -59,7 +64,7 @@ export function SidePanel({ view, now, error, formatTime, onDoNotDisturb, onRetr
             )}
           </section>
           <DeadLetters outbox={view.outbox} now={now} onRetry={onRetry} />
-          <HistoryList history={view.history} formatTime={formatTime} />
+          <HistoryList history={view.history} formatTime={formatTime} onCallBack={(number, asDialled) => void onDial(number, '', asDialled)} />
         </>
       )}
       <RingAnnouncer calls={view?.calls ?? []} />

@@ -1,4 +1,5 @@
 import type { Call, LookupRecord } from './calls/call';
+import type { DialCard } from './dial/dial-tracker';
 
 /**
  * What the background publishes for the side panel, popup and options page (in
@@ -48,6 +49,10 @@ export interface OutboxView {
 export interface ViewState {
   connection: ConnectionHealth;
   calls: CallCard[];
+  /** Calls the user asked for that the PBX has not reported yet ("Calling …"), or that it refused. */
+  dials: DialCard[];
+  /** The user's phones (for "which phone rings") and the one that rings by default. */
+  phones: { endpoints: string[]; selected: string };
   history: HistoryEntry[];
   outbox: OutboxView;
   doNotDisturb: boolean;

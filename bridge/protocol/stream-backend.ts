@@ -3,6 +3,8 @@ import type { StreamClient } from './stream-clients';
 
 export type ControlFrame = Extract<ClientFrame, { type: 'control' }>;
 export type ControlResultFrame = Extract<ServerFrame, { type: 'control-result' }>;
+export type DialFrame = Extract<ClientFrame, { type: 'dial' }>;
+export type DialResultFrame = Extract<ServerFrame, { type: 'dial-result' }>;
 
 /** Who a connection is, once its credentials were accepted. */
 export interface Principal {
@@ -37,6 +39,8 @@ export interface StreamBackend {
    */
   opening(principal: Principal, resume?: { token?: string; lastEventId: string }): ServerFrame[];
   control(principal: Principal, frame: ControlFrame): ControlResultFrame | Promise<ControlResultFrame>;
+  /** Click-to-dial; a server without it answers `dial` with an `error` frame (`unsupported`). */
+  dial?(principal: Principal, frame: DialFrame): DialResultFrame | Promise<DialResultFrame>;
   connected?(client: StreamClient): void;
   authFailed?(transport: 'ws' | 'sse', code: string): void;
   now(): number;

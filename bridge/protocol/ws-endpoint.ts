@@ -81,6 +81,10 @@ export function createWsEndpoint(backend: StreamBackend, registry: ClientRegistr
       const c = client;
       if (frame.type === 'ping') return registry.send(c, { type: 'pong', nonce: frame.nonce });
       if (frame.type === 'control') return void Promise.resolve(backend.control(c.principal, frame)).then((r) => registry.send(c, r));
+      if (frame.type === 'dial') {
+        if (!backend.dial) return registry.send(c, { type: 'error', code: 'unsupported', message: 'this server does not place calls' });
+        return void Promise.resolve(backend.dial(c.principal, frame)).then((r) => registry.send(c, r));
+      }
       registry.send(c, { type: 'error', code: 'already-authenticated', message: 'auth is only accepted as the first frame' });
     };
     ws.on('message', onMessage);

@@ -3,7 +3,7 @@ import type { LoadedSettings } from '@/utils/adapters/settings-storage';
 import type { ImportResult } from '@/utils/settings/export-settings';
 import { getPath, setPath } from '@/utils/settings/object-path';
 import { requiredOrigins } from '@/utils/settings/required-origins';
-import type { ApplicationRule, Settings } from '@/utils/settings/schema';
+import type { Settings } from '@/utils/settings/schema';
 import type { SettingsPatch } from '@/utils/settings/settings-diff';
 import { SETTINGS_FIELDS, SETTINGS_SECTIONS } from '@/utils/settings/settings-fields';
 import { sectionKey } from '@/utils/i18n';
@@ -15,7 +15,10 @@ import { isGranted } from './grants';
 import { ImportExport } from './import-export';
 import { PermissionsPanel } from './permissions-panel';
 import { RulesEditor } from './rules-editor';
+import { SignOut, type SignOutProps } from './sign-out';
+import { checkTransport } from '@/utils/connectors/transport-rule';
 import { TestBench, type TestBenchProps } from './test-bench';
+import { DialPreview } from './dial-preview';
 
 export interface SaveOutcome {
   saved: Promise<{ ok: true } | { ok: false; error: string }>;
@@ -23,7 +26,7 @@ export interface SaveOutcome {
   notGranted: Promise<string[]>;
 }
 
-export interface OptionsAppProps extends Pick<TestBenchProps, 'onRun' | 'onTestConnection'> {
+export interface OptionsAppProps extends Pick<TestBenchProps, 'onRun' | 'onTestConnection'>, SignOutProps {
   loaded: LoadedSettings | undefined;
   /** Origins the browser has granted (permissions.getAll). */
   granted: string[];
@@ -39,7 +42,7 @@ export interface OptionsAppProps extends Pick<TestBenchProps, 'onRun' | 'onTestC
 
 type Status = { tone: 'ok' | 'warn' | 'error'; text: string; details?: string[] } | undefined;
 
-const EXTRA_SECTIONS = ['permissions', 'testbench', 'importexport'];
+const EXTRA_SECTIONS = ['permissions', 'testbench', 'importexport', 'signout'];
 
 /** The options page: a form generated from the settings schema, plus permissions, test bench, import/export. */
 export function OptionsApp(props: OptionsAppProps) {
@@ -64,9 +67,12 @@ export function OptionsApp(props: OptionsAppProps) {
 
   if (!loaded || !draft) return <p class="muted page-loading">{t('loading')}</p>;
 
-  const locked = loaded.locked;
+  // Policy-only fields (the transport exception) are never the user's to change.
+  const locked = new Set([...loaded.locked, ...SETTINGS_FIELDS.filter((f) => f.policyOnly).map((f) => f.path)]);
   const errors = draftErrors(draft.values, locked);
   const origins = requiredOrigins(draft.values);
+  // The transport rule as the background applies it, shown before Save (utils/connectors/transport-rule).
+  const transport = draft.values.connection.url ? checkTransport(draft.values.connection.url, loaded.settings.security.allowPlainPbx) : undefined;
   const grants = origins.patterns.map((pattern) => ({ pattern, granted: isGranted(pattern, props.granted) }));
 
   const change = (path: string, value: unknown) => {
@@ -101,7 +107,9 @@ export function OptionsApp(props: OptionsAppProps) {
     if (!result.ok) return setStatus({ tone: 'error', text: t('import_failed'), details: [result.error] });
     const values = structuredClone(result.settings);
     for (const path of locked) setPath(values as unknown as Record<string, unknown>, path, getPath(loaded.settings, path));
-    setDraft({ values: { ...values, connection: { ...values.connection, secret: '' } }, editedSecrets: new Set() });
+    // A dropped secret is an edit to '' (Save stores it empty, and the form asks for it).
+    const editedSecrets = new Set<string>(result.secretDropped && !locked.has('connection.secret') ? ['connection.secret'] : []);
+    setDraft({ values: { ...values, connection: { ...values.connection, secret: '' } }, editedSecrets });
     setStatus({ tone: result.problems.length ? 'warn' : 'ok', text: t('imported'), details: result.problems });
   };
 
@@ -139,16 +147,20 @@ export function OptionsApp(props: OptionsAppProps) {
               <ul>{loaded.problems.map((p) => <li key={p}>{p}</li>)}</ul>
             </div>
           )}
-          {locked.size > 0 && <p class="notice tone-warn"><span><WithLockIcon text={t('policy_notice')} /></span></p>}
+          {loaded.locked.size > 0 && <p class="notice tone-warn"><span><WithLockIcon text={t('policy_notice')} /></span></p>}
           {SETTINGS_SECTIONS.map((section) => (
             <section key={section} id={section} class="card stack section" aria-labelledby={`${section}-heading`}>
               <h2 id={`${section}-heading`}>{t(sectionKey(section))}</h2>
+              {section === 'connection' && transport && !transport.ok && (
+                <p class="notice tone-error" role="alert" data-testid="transport-refused"><span>{t('transport_refused')}</span></p>
+              )}
+              {section === 'connection' && <p class="help muted" data-testid="transport-help">{t('transport_help')}</p>}
               {SETTINGS_FIELDS.filter((f) => f.section === section).map((field) =>
                 field.kind === 'records' ? (
                   <RulesEditor
                     key={field.path}
                     field={field}
-                    rules={getPath(draft.values, field.path) as ApplicationRule[]}
+                    rules={getPath(draft.values, field.path) as Record<string, unknown>[]}
                     locked={locked.has(field.path)}
                     errors={errors}
                     onChange={(rules) => change(field.path, rules)}
@@ -166,6 +178,7 @@ export function OptionsApp(props: OptionsAppProps) {
                   />
                 ),
               )}
+              {section === 'dialling' && <DialPreview settings={draft.values} id="dial-preview-options" />}
             </section>
           ))}
           <section id="permissions" class="card stack section" aria-labelledby="permissions-heading">
@@ -175,10 +188,15 @@ export function OptionsApp(props: OptionsAppProps) {
           <section id="testbench" class="card stack section" aria-labelledby="testbench-heading">
             <h2 id="testbench-heading">{t(sectionKey('testbench'))}</h2>
             <TestBench dirty={dirty} onRun={props.onRun} onTestConnection={props.onTestConnection} />
+            <DialPreview settings={draft.values} id="dial-preview-bench" />
           </section>
           <section id="importexport" class="card stack section" aria-labelledby="importexport-heading">
             <h2 id="importexport-heading">{t(sectionKey('importexport'))}</h2>
             <ImportExport onExport={props.onExport} onImport={importText} />
+          </section>
+          <section id="signout" class="card stack section" aria-labelledby="signout-heading">
+            <h2 id="signout-heading">{t(sectionKey('signout'))}</h2>
+            <SignOut onSignOut={props.onSignOut} />
           </section>
         </main>
       </div>

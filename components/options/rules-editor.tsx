@@ -1,4 +1,3 @@
-import type { ApplicationRule } from '@/utils/settings/schema';
 import type { SettingField } from '@/utils/settings/settings-fields';
 import { settingKey } from '@/utils/i18n';
 import { useT } from '../i18n-context';
@@ -8,13 +7,13 @@ import type { FieldError } from './field-error';
 
 export interface RulesEditorProps {
   field: SettingField;
-  rules: ApplicationRule[];
+  rules: Record<string, unknown>[];
   locked: boolean;
   errors: Map<string, FieldError>;
-  onChange: (rules: ApplicationRule[]) => void;
+  onChange: (rules: Record<string, unknown>[]) => void;
 }
 
-/** Per-application CTI rules as an editable list: add, remove, reorder (first match wins). */
+/** A list setting of records (per-application CTI rules, the route allow-list) as an editable list: add, remove, reorder (first match wins). */
 export function RulesEditor({ field, rules, locked, errors, onChange }: RulesEditorProps) {
   const t = useT();
   const update = (index: number, key: string, value: unknown) =>
@@ -25,12 +24,14 @@ export function RulesEditor({ field, rules, locked, errors, onChange }: RulesEdi
     next.splice(to, 0, rule!);
     onChange(next);
   };
-  const blank = field.element!.parse({ type: 'queue' }) as ApplicationRule;
+  // Both record kinds have a `queue` type; every other field of theirs has a default.
+  const blank = field.element!.parse({ type: 'queue' }) as Record<string, unknown>;
+  const idBase = field.path.replace(/\./g, '-');
   return (
-    <fieldset class="field rules" data-testid="rules-editor" disabled={locked}>
+    <fieldset class="field rules" data-testid={`rules-${idBase}`} disabled={locked}>
       <legend class="field-label">
         {t(settingKey(field.path, 'label'))}
-        {locked && <span class="lock" title={t('locked_by_policy')} aria-label={t('locked_by_policy')} data-testid="setting-cti-applicationRules-locked"><LockIcon /></span>}
+        {locked && <span class="lock" title={t('locked_by_policy')} aria-label={t('locked_by_policy')} data-testid={`setting-${idBase}-locked`}><LockIcon /></span>}
       </legend>
       <p class="help muted">{t(settingKey(field.path, 'help'))}</p>
       {rules.length === 0 && <p class="muted">{t('rules_empty')}</p>}
@@ -51,8 +52,8 @@ export function RulesEditor({ field, rules, locked, errors, onChange }: RulesEdi
                 <FieldControl
                   key={key}
                   field={item}
-                  id={`cti-applicationRules-${index}-${key}`}
-                  value={(rule as Record<string, unknown>)[key]}
+                  id={`${idBase}-${index}-${key}`}
+                  value={rule[key]}
                   locked={locked}
                   error={errors.get(`${field.path}.${index}.${key}`)}
                   onChange={(value) => update(index, key, value)}

@@ -1,8 +1,10 @@
 import { saveSettings } from '@/utils/adapters/settings-storage';
 import { notePanel, openInTab, openPanel } from '@/utils/adapters/pop-target';
+import { checkTransport } from '@/utils/connectors/transport-rule';
 import { runTestBench } from '@/utils/engine/test-bench';
 import type { Handlers } from '@/utils/messages';
 import { createConnector } from './connector';
+import { placeCall } from './dialler';
 import { worker } from './worker';
 
 const CONNECTION_TEST_MS = 5000;
@@ -24,6 +26,8 @@ export const handlers: Handlers = {
     const w = await worker();
     const started = performance.now();
     if (!w.settings.connection.url) return { ok: false, message: 'No PBX stream URL is configured.', ms: 0 };
+    const transport = checkTransport(w.settings.connection.url, w.settings.security.allowPlainPbx);
+    if (!transport.ok) return { ok: false, message: transport.error, ms: 0 };
     return new Promise((resolve) => {
       const done = (ok: boolean, message: string) => {
         clearTimeout(timer);
@@ -57,6 +61,18 @@ export const handlers: Handlers = {
     if (!card?.pop.url) return { ok: false };
     await openInTab(card.pop.url, w.settings.behaviour.reuseTab, true);
     return { ok: true };
+  },
+  dial({ input, phone, asDialled }) {
+    return placeCall(input, phone, asDialled);
+  },
+  async signOut({ discardQueued }) {
+    const w = await worker();
+    // A post-call record is never lost silently: sent first, or dropped only by explicit choice.
+    const undelivered = discardQueued ? 0 : await w.outbox.deliverNow();
+    if (undelivered > 0) return { ok: false, undelivered };
+    await w.outbox.clear();
+    await w.forgetUser();
+    return { ok: true, undelivered: 0 };
   },
   async panelPresence({ open, windowId }) {
     await notePanel(open, windowId);

@@ -1,11 +1,12 @@
 import { registerHandlers } from '@/utils/adapters/messaging';
 import { openInTab, openPanel } from '@/utils/adapters/pop-target';
 import { handlers } from './handlers';
-import { callIdOf, OPEN_BUTTON } from './notifications';
+import { callIdOf, missedCallIdOf, OPEN_BUTTON } from './notifications';
 import { OUTBOX_ALARM, WATCHDOG_ALARM } from './alarms';
 import { followViewWithBadge } from './badge';
 import { onUpdated } from './update';
 import { worker } from './worker';
+import { callBackFromNotification, createDialMenus, dialFromMenu } from './dialler';
 
 /**
  * Wiring only. Every listener is registered synchronously on each start of the worker, as MV3
@@ -27,7 +28,9 @@ export default defineBackground(() => {
   browser.runtime.onInstalled.addListener(({ reason, previousVersion }) => {
     if (reason === 'install') void browser.runtime.openOptionsPage();
     if (reason === 'update') void onUpdated(previousVersion);
+    void createDialMenus();
   });
+  browser.contextMenus.onClicked.addListener((info) => void dialFromMenu(info));
   browser.idle.onStateChanged.addListener(async (state) => {
     if (state === 'active') (await worker()).connection?.poke();
   });
@@ -55,8 +58,11 @@ export default defineBackground(() => {
     })();
   };
   browser.notifications.onClicked.addListener(openCallFromNotification);
+  // Firefox has no notification buttons: a click on a missed call's notification calls back.
+  if (import.meta.env.FIREFOX) browser.notifications.onClicked.addListener((id) => void callBackFromNotification(id));
   browser.notifications.onButtonClicked?.addListener((id, button) => {
-    if (button === OPEN_BUTTON) openCallFromNotification(id);
+    if (missedCallIdOf(id)) void callBackFromNotification(id);
+    else if (button === OPEN_BUTTON) openCallFromNotification(id);
     else void browser.notifications.clear(id);
   });
   browser.commands.onCommand.addListener((command) => {

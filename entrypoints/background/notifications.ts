@@ -15,9 +15,10 @@ export const OPEN_BUTTON = 0;
 /** Shows (or updates) the incoming-call notification; its click opens the pop-up. */
 export async function notifyCall(call: Call, _activity: CallActivity | undefined): Promise<void> {
   // Caller IDs are anyone's to set: cleaned as on every screen (no line breaks, no bidi overrides).
-  const name = cleanValue(call.variables.calleridname ?? '');
-  const number = cleanValue(call.variables.calleridnumber ?? '');
-  const app = call.variables.application ? ` · ${cleanValue(call.variables.application)}` : '';
+  // Then isolated (U+2068 … U+2069, plain text's <bdi>): a right-to-left name cannot reorder the rest.
+  const name = isolated(call.variables.calleridname);
+  const number = isolated(call.variables.calleridnumber);
+  const app = call.variables.application ? ` · ${isolated(call.variables.application)}` : '';
   await browser.notifications.create(notificationId(call.id), {
     type: 'basic',
     iconUrl: browser.runtime.getURL('/icon/128.png'),
@@ -30,6 +31,29 @@ export async function notifyCall(call: Call, _activity: CallActivity | undefined
     ...(import.meta.env.FIREFOX
       ? {}
       : { silent: true, buttons: [{ title: browser.i18n.getMessage('notificationOpen') }, { title: browser.i18n.getMessage('notificationDismiss') }] }),
+  });
+}
+
+function isolated(value: string | undefined): string {
+  const text = cleanValue(value ?? '');
+  return text && `\u2068${text}\u2069`;
+}
+
+const MISSED = 'missed:';
+export const missedCallIdOf = (notificationId: string) => (notificationId.startsWith(MISSED) ? notificationId.slice(MISSED.length) : undefined);
+
+/** A missed inbound call with a number to call back: a notification offering to. */
+export async function notifyMissed(call: Call): Promise<void> {
+  const name = isolated(call.variables.calleridname);
+  const number = isolated(call.variables.calleridnumber);
+  await browser.notifications.create(`${MISSED}${call.id}`, {
+    type: 'basic',
+    iconUrl: browser.runtime.getURL('/icon/128.png'),
+    title: browser.i18n.getMessage('notificationMissed'),
+    message: name ? `${name} ${number}` : number,
+    ...(import.meta.env.FIREFOX
+      ? { contextMessage: browser.i18n.getMessage('notificationClickToCallBack') }
+      : { silent: true, buttons: [{ title: browser.i18n.getMessage('notificationCallBack') }] }),
   });
 }
 

@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import { createOutbox } from '@/utils/outbox/create-outbox';
 import type { OutboxRecord } from '@/utils/outbox/outbox-record';
+import { redactText, redactUrl } from '@/utils/templates/redact-url';
 import type { Settings } from '@/utils/settings/schema';
 import type { OutboxView } from '@/utils/view-state';
 import { OUTBOX_ALARM } from './alarms';
@@ -14,6 +15,10 @@ export interface OutboxAdapter {
   flush(): Promise<void>;
   retryDead(key: string): Promise<boolean>;
   isPending(key: string): boolean;
+  /** Sign-out: sends every waiting record now; resolves with how many are still undelivered. */
+  deliverNow(): Promise<number>;
+  /** Sign-out: forgets every record. */
+  clear(): Promise<void>;
   view(): OutboxView;
 }
 
@@ -47,9 +52,14 @@ export async function createOutboxAdapter(settings: Settings, onChange: () => vo
     flush: () => outbox.flush(),
     retryDead: async (key) => (await outbox.retryDead(key)).ok,
     isPending: (key) => outbox.statusOf(key) === 'pending',
+    deliverNow: () => outbox.deliverNow(),
+    async clear() {
+      const result = await outbox.clear();
+      if (!result.ok) throw new Error(result.error);
+    },
     view() {
       const s = outbox.state();
-      return { pending: s.pending, nextAttemptAt: s.nextAttemptAt, dead: s.dead.map((d) => ({ key: d.key, url: d.url, reason: d.reason })) };
+      return { pending: s.pending, nextAttemptAt: s.nextAttemptAt, dead: s.dead.map((d) => ({ key: d.key, url: redactUrl(d.url), reason: redactText(d.reason) })) };
     },
   };
 }

@@ -4,6 +4,7 @@ import { historyEntry } from '@/utils/calls/history-entry';
 import type { CallActivity } from '@/utils/engine/cti-engine';
 import type { Settings } from '@/utils/settings/schema';
 import { VIEW_KEY, type CallCard, type ConnectionHealth, type HistoryEntry, type OutboxView, type ViewState } from '@/utils/view-state';
+import type { DialCard } from '@/utils/dial/dial-tracker';
 
 const HISTORY_KEY = 'history';
 /** Ended calls stay on screen this long, so the CRM page stays up while the agent writes notes. */
@@ -21,6 +22,8 @@ export interface ViewSources {
   activity(callId: string): CallActivity | undefined;
   outbox: { view(): OutboxView; isPending(key: string): boolean };
   settings(): Settings;
+  /** Calls asked for that the PBX has not reported yet (or refused). */
+  dials(): DialCard[];
 }
 
 export interface ViewPublisher {
@@ -30,6 +33,8 @@ export interface ViewPublisher {
   /** Adds an ended call to the history and the recent cards; returns the ids whose activity is still shown. */
   recordHistory(call: Call, postcallKey: string | undefined): Set<string>;
   current(): ViewState;
+  /** Sign-out: the history and the ended calls on screen are forgotten. */
+  forgetHistory(): Promise<void>;
 }
 
 /** Builds the view state from the worker's parts and publishes it to `storage.session`, throttled. */
@@ -51,9 +56,12 @@ export function createViewPublisher(sources: ViewSources): ViewPublisher {
     const outbox = sources.outbox.view();
     const dead = new Set(outbox.dead.map((d) => d.key));
     const settings = sources.settings();
+    const endpoints = settings.connection.endpoints;
     return {
       connection: health,
       calls: [...active, ...recent],
+      dials: sources.dials(),
+      phones: { endpoints, selected: settings.dialling.phone || endpoints[0] || '' },
       history: (history ?? []).map((h) => {
         const key = h.postcallKey;
         if (!key) return h;
@@ -84,6 +92,13 @@ export function createViewPublisher(sources: ViewSources): ViewPublisher {
     current,
     health(h) {
       health = h;
+      changed();
+    },
+    async forgetHistory() {
+      await loaded;
+      history = [];
+      recent.length = 0;
+      await browser.storage.local.remove(HISTORY_KEY);
       changed();
     },
     recordHistory(call, key) {

@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import { emptyBook, type CallBook } from '@/utils/calls/call-book';
 import { createConnection, type Connection } from '@/utils/connectors/connection';
+import { checkTransport } from '@/utils/connectors/transport-rule';
 import { createLookupRunner, type LookupRunner } from '@/utils/lookup/lookup-runner';
 import { redactUrl } from '@/utils/templates/redact-url';
 import { createEngine, type CtiEngine } from '@/utils/engine/cti-engine';
@@ -9,11 +10,14 @@ import type { ConnectionHealth } from '@/utils/view-state';
 import { createConnector, type Connector } from './connector';
 import { createOutboxAdapter, type OutboxAdapter } from './outbox';
 import { loadWorkerSettings } from './settings';
+import { saveSettings } from '@/utils/adapters/settings-storage';
 import { createViewPublisher, type ViewPublisher } from './view';
-import { clearNotification, notifyCall } from './notifications';
+import { clearNotification, notifyCall, notifyMissed } from './notifications';
+import { isMissed } from '@/utils/calls/other-party';
 import { showPop } from '@/utils/adapters/pop-target';
 import { preparePhoneMetadata } from '@/utils/templates/phone-metadata';
 import { usePackagedPhoneMetadata } from './phone';
+import { createDialTracker, type DialTracker } from '@/utils/dial/dial-tracker';
 
 const BOOK_KEY = 'book';
 const RESUME_KEY = 'resume';
@@ -32,7 +36,10 @@ export interface Worker {
   view: ViewPublisher;
   connection?: Connection;
   connector?: Connector;
+  dials: DialTracker;
   restartConnection(): void;
+  /** Sign-out: forgets the PBX secret, the history, the call book and the resume point. */
+  forgetUser(): Promise<void>;
 }
 
 let starting: Promise<Worker> | undefined;
@@ -56,6 +63,7 @@ async function start(): Promise<Worker> {
     activity: (id) => engine.activity(id),
     outbox: { view: () => outbox.view(), isPending: (key) => outbox.isPending(key) },
     settings: () => settings.current,
+    dials: () => w.dials.current(new Set(Object.keys(engine.book().calls))),
   });
   const outbox = await createOutboxAdapter(settings.current, () => view.changed());
 
@@ -76,6 +84,7 @@ async function start(): Promise<Worker> {
         engine.prune(view.recordHistory(call, key));
         // Answered elsewhere or over: the incoming-call notification has nothing left to offer.
         void clearNotification(call.id).catch(() => undefined);
+        if (isMissed(call) && settings.current.behaviour.notifications) void notifyMissed(call).catch(() => undefined);
       },
       control: (callId, actions) => w.connector?.control?.(callId, actions) ?? Promise.resolve({ ok: false, reason: 'the connector cannot control calls' }),
       saveBook: (b) => browser.storage.local.set({ [BOOK_KEY]: b }),
@@ -90,6 +99,7 @@ async function start(): Promise<Worker> {
     lookups,
     outbox,
     view,
+    dials: createDialTracker({ now: Date.now, ringTimeoutS: () => settings.current.dialling.ringTimeoutS }),
     restartConnection() {
       w.connection?.stop();
       w.connection = undefined;
@@ -97,6 +107,11 @@ async function start(): Promise<Worker> {
       const s = settings.current;
       if (!s.connection.url) {
         view.health({ state: 'unconfigured', since: Date.now() });
+        return;
+      }
+      const transport = checkTransport(s.connection.url, s.security.allowPlainPbx);
+      if (!transport.ok) {
+        view.health({ state: 'error', since: Date.now(), lastError: transport.error, url: redactUrl(s.connection.url) });
         return;
       }
       const connector = createConnector(s, {
@@ -131,11 +146,19 @@ async function start(): Promise<Worker> {
       });
       w.connection.start();
     },
+    async forgetUser() {
+      await engine.forgetAll();
+      await view.forgetHistory();
+      resume = undefined;
+      await browser.storage.local.remove(RESUME_KEY);
+      const saved = await saveSettings({ connection: { secret: '' } });
+      if (!saved.ok) throw new Error(saved.error);
+    },
   };
   settings.onChange((next, previous) => {
     w.settings = next;
     if (JSON.stringify(next.advanced) !== JSON.stringify(previous.advanced)) w.lookups = createRunner(next);
-    if (JSON.stringify(next.connection) !== JSON.stringify(previous.connection)) w.restartConnection();
+    if (JSON.stringify([next.connection, next.security.allowPlainPbx]) !== JSON.stringify([previous.connection, previous.security.allowPlainPbx])) w.restartConnection();
     view.changed();
   });
   engine.resume();

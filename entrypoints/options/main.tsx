@@ -87,6 +87,7 @@ function App() {
       importSettings={importSettings}
       onRun={(call) => send('runTestBench', call)}
       onTestConnection={() => send('testConnection', {})}
+      onSignOut={(discardQueued) => send('signOut', { discardQueued })}
     />
   );
 }

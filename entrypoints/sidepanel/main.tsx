@@ -26,6 +26,7 @@ function App() {
       onRetry={(key) => void send('retryDeadLetter', { key })}
       onOpenInTab={(callId) => void send('openCallPage', { callId, where: 'tab' })}
       onOpenOptions={() => void browser.runtime.openOptionsPage()}
+      onDial={(input, phone, asDialled) => send('dial', { input, phone: phone || undefined, asDialled }).then((r) => (r.ok ? r.value : { ok: false as const, reason: r.error }))}
     />
   );
 }

@@ -52,7 +52,7 @@ export async function startBridgeRig(o: RigOptions) {
     nats: { servers: cluster.urls },
     stream: { maxAgeSec: 3600 },
     tokens: { publicKeyFile: 'public.pem', privateKeyFile: 'private.pem' },
-    pbxs: [{ id: PBX_ID, ariUrl: sim.url, ariKey: 'cti:secret', app: ARI_APP, endpoints: o.endpoints, holdMs: 2000 }],
+    pbxs: [{ id: PBX_ID, ariUrl: sim.url, ariKey: 'cti:secret', app: ARI_APP, endpoints: o.endpoints, holdMs: 2000, dial: { context: 'from-internal' } }],
     ingest: { leaseMs: o.leaseMs ?? 1500 },
     edge: { port: 0, heartbeatMs: 5000 },
     control: { allow: o.allow ?? [] },

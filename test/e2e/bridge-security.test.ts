@@ -4,6 +4,7 @@ import { PROTOCOL_VERSION, type ServerFrame } from '../../utils/connectors/json-
 import { inboundCalls } from '../bridge/bridge-calls';
 import { bridgeClient } from '../bridge/bridge-client';
 import { startBridgeRig, waitFor, type BridgeRig } from '../bridge/bridge-rig';
+import { inLane } from './harness/lanes';
 
 /** Opens a raw WebSocket to an edge, sends `auth`, and collects frames until the server closes. */
 async function authOnce(url: string, token: string, users: string[]): Promise<{ frames: ServerFrame[]; code: number }> {
@@ -20,7 +21,8 @@ async function authOnce(url: string, token: string, users: string[]): Promise<{ 
 }
 
 // One rig for the file: three nats-servers, the ARI emulation with Stasis, one ingest, two edges.
-describe('bridge security: per-user tokens and control checks', () => {
+// No browser: it runs in the Chromium lane only, so the two lanes do not start two rigs at once.
+describe.runIf(inLane('chromium'))('bridge security: per-user tokens, control and dial checks', () => {
   let rig: BridgeRig;
   const refusals: Record<string, unknown>[] = [];
   beforeAll(async () => {
@@ -73,6 +75,29 @@ describe('bridge security: per-user tokens and control checks', () => {
     expect(log.filter((r) => r.path.includes(bobCall)).map((r) => [r.path.split('/').pop(), r.query])).toEqual([['continue', {}]]);
     alice.close();
     bob.close();
+  });
+
+  it('click-to-dial through the bridge: a token rings only its own phones, and the ingest originates exactly once over ARI', async () => {
+    const ws = new WebSocket(rig.edges[1]!.wsUrl);
+    const frames: ServerFrame[] = [];
+    ws.on('message', (d) => frames.push(JSON.parse(d.toString()) as ServerFrame));
+    await new Promise((r) => ws.once('open', r));
+    ws.send(JSON.stringify({ type: 'auth', protocol: PROTOCOL_VERSION, token: rig.token(['PJSIP/100']).token, users: ['PJSIP/100'] }));
+    await waitFor(() => frames.some((f) => f.type === 'hello'), 5000, 'hello');
+    const dial = async (ref: string, endpoint: string, number: string) => {
+      ws.send(JSON.stringify({ type: 'dial', ref, endpoint, number }));
+      await waitFor(() => frames.some((f) => f.type === 'dial-result' && f.ref === ref), 5000, `dial-result ${ref}`);
+      return frames.find((f) => f.type === 'dial-result' && f.ref === ref)!;
+    };
+    const originates = () => rig.emulator.controlLog().filter((r) => r.method === 'POST' && r.path === '/ari/channels');
+    expect(await dial('d1', 'PJSIP/101', '0301234567')).toMatchObject({ ok: false, reason: expect.stringContaining("not one of this token's phones") });
+    expect(originates()).toEqual([]);
+    const placed = await dial('d2', 'PJSIP/100', '0301234567');
+    expect(placed).toMatchObject({ ok: true, callId: expect.stringMatching(/^ctipop-/) });
+    expect(originates().map((r) => r.query)).toEqual([
+      expect.objectContaining({ endpoint: 'PJSIP/100', extension: '0301234567', context: 'from-internal', channelId: (placed as { callId: string }).callId }),
+    ]);
+    ws.close();
   });
 
   it('refuses expired, forged, malformed and over-reaching tokens with a clear error frame and close 4401', async () => {

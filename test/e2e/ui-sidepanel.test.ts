@@ -44,7 +44,7 @@ describe.each(BROWSERS)('side panel in %s', (kind) => {
     await ext.configure(peerSettings(peers, {
       cti: {
         // The demo CRM finds the contact by these parameter names, so its page shows who calls.
-        popupUrl: `${peers.crm.url}/pop?calleridnumber_e164=%%calleridnumber_e164%%&name=%%calleridname%%`,
+        popupUrl: `${peers.crm.url}/pop?calleridnumber_e164=%%calleridnumber_e164%%&name=%%calleridname%%&token=pop-s3cret`,
         inboundUrl: `${peers.crm.url}/cti/lookup?calleridnumber=%%calleridnumber%%&calleridnumber_e164=%%calleridnumber_e164%%`,
         postCallUrl: `${peers.crm.url}/postcall?uniqueid=%%uniqueid%%&disposition=%%disposition%%&billsec=%%billsec%%`,
       },
@@ -64,7 +64,8 @@ describe.each(BROWSERS)('side panel in %s', (kind) => {
     await panel.waitForSelector('[data-testid=call-card][data-state=ringing] [data-testid=call-lookup]');
     const card = await panel.$eval('[data-testid=call-card]', (el) => ({
       name: el.querySelector('[data-testid=call-name]')?.textContent ?? '',
-      nameChildren: el.querySelector('[data-testid=call-name]')?.children.length,
+      nameChildren: [...(el.querySelector('[data-testid=call-name]')?.children ?? [])].map((c) => `${c.tagName}:${c.children.length}`),
+      numberChildren: [...(el.querySelector('[data-testid=call-number]')?.children ?? [])].map((c) => c.tagName),
       number: el.querySelector('[data-testid=call-number]')?.textContent ?? '',
       injected: el.querySelectorAll('script, img').length,
       text: el.textContent ?? '',
@@ -72,7 +73,9 @@ describe.each(BROWSERS)('side panel in %s', (kind) => {
     // The name is text: every character of the markup is shown, no element came out of it.
     expect(card.name).toContain('<script>alert(1)</script>');
     expect(card.name).toContain('Zoë Müller-Łukasiewicz 東京 & Co #1 %%calleridnumber%% 100%');
-    expect(card.nameChildren).toBe(0);
+    // …isolated in one <bdi> (nothing inside it), so a right-to-left name cannot reorder what is around it.
+    expect(card.nameChildren).toEqual(['BDI:0']);
+    expect(card.numberChildren).toEqual(['BDI']);
     expect(card.injected).toBe(0);
     // Line breaks and the right-to-left override must not reach the screen: U+202E would show
     // "gnp.exe" as "exe.png".
@@ -94,7 +97,18 @@ describe.each(BROWSERS)('side panel in %s', (kind) => {
 
     // The panel is the pop target and open: it frames the pop-up URL.
     const frame = await panel.waitForSelector('[data-testid=pop-frame] iframe');
-    expect(await frame!.evaluate((f) => (f as HTMLIFrameElement).src)).toContain(`${peers.crm.url}/pop?`);
+    const attributes = await frame!.evaluate((f) => ({ src: (f as HTMLIFrameElement).src, referrer: f.getAttribute('referrerpolicy'), sandbox: f.getAttribute('sandbox') }));
+    expect(attributes.src).toContain(`${peers.crm.url}/pop?`);
+    expect(attributes.src).toContain('token=pop-s3cret');
+    // No referrer, no downloads from a page a caller's call opened.
+    expect(attributes.referrer).toBe('no-referrer');
+    expect(attributes.sandbox?.split(' ')).not.toContain('allow-downloads');
+    // The frame's header shows the address as every other shown URL: credentials redacted.
+    const shownUrl = await panel.$eval('[data-testid=pop-url]', (e) => e.textContent ?? '');
+    expect(shownUrl).toContain('token=***');
+    expect(shownUrl).not.toContain('pop-s3cret');
+    const popRequest = await waitFor('the framed pop at the CRM', () => peers.crm.log().requests.find((r) => r.kind === 'pop'));
+    expect(popRequest.headers.referer).toBeUndefined();
     await waitFor('the hostile call to end', () => peers.sim.state().activeCalls.length === 0 || undefined, 20_000);
   });
 
@@ -131,6 +145,7 @@ describe.each(BROWSERS)('side panel in %s', (kind) => {
     })));
     expect(rows[0]?.text).toContain('ACME Inc OVRDUE');
     expect(rows[1]?.text).toContain('<script>alert(1)</script>');
+    expect(await panel.$$eval('[data-testid=history-row] .history-name', (els) => els.map((e) => [...e.children].map((c) => c.tagName).join()))).toEqual(['BDI', 'BDI']);
     expect(rows.map((r) => r.outcome)).toEqual(['answered', 'answered']);
     await waitFor('both post-call records at the CRM', () => (peers.crm.log().requests.filter((r) => r.kind === 'postcall').length >= 2 ? true : undefined));
     await waitForText(panel, '[data-testid=history-postcall]', /./);

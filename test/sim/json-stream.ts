@@ -65,8 +65,12 @@ export function createCallTranslator(call: ScenarioCall, opts: TranslatorOptions
   const legs: Leg[] = [];
   const apps: { type: ApplicationType; name: string }[] = [];
   const overrides: Record<string, string> = {};
-  const ringsPhones = call.steps.some((s) => s.do === 'ring' && s.endpoints.length > 0);
   const from = call.from;
+  const self = 'endpoint' in from ? from.endpoint : undefined;
+  // Originate (click-to-dial): the PBX rings the caller's own phone first, then dials the number.
+  const firstRing = call.steps.find((s): s is Extract<ScenarioStep, { do: 'ring' }> => s.do === 'ring');
+  const originated = self !== undefined && firstRing?.endpoints.includes(self) === true;
+  const ringsPhones = call.steps.some((s) => s.do === 'ring' && s.endpoints.some((e) => e !== self));
   const caller: Party = 'endpoint' in from
     ? { name: from.name || simUser(from.endpoint).name, number: from.number ?? endpointNumber(from.endpoint), internal: true }
     : { name: from.name, number: from.number, internal: false };
@@ -141,6 +145,12 @@ export function createCallTranslator(call: ScenarioCall, opts: TranslatorOptions
       const out: PendingFrame[] = [];
       for (const user of s.endpoints) {
         if (live(user)) continue;
+        if (originated && user === self && legs.length === 0) {
+          // The user's phone rings for a call the user places: outbound, the user as calling party.
+          const leg = newLeg(user, s.at, { direction: 'outbound', calling: caller, exten: call.to.number, context: call.context ?? 'from-internal', isOrigin: true, state: 'ringing' });
+          out.push(...offered(leg), { ...base(leg), event: 'ringing' });
+          continue;
+        }
         const holder = answeredBy !== undefined && answeredBy !== 'far' && answeredBy.state === 'answered' ? answeredBy : undefined;
         const leg = holder
           ? newLeg(user, s.at, { direction: 'internal', calling: { ...simUser(holder.user), internal: true }, exten: endpointNumber(user), context: 'from-internal', isOrigin: false, consultFrom: holder.user })
@@ -156,6 +166,8 @@ export function createCallTranslator(call: ScenarioCall, opts: TranslatorOptions
     },
     answer: (s) => {
       const out: PendingFrame[] = [];
+      // Picking up the phone of an originated call is not the call being answered: the number is.
+      if (originated && s.endpoint === self) return out;
       const leg = s.endpoint === '' ? undefined : live(s.endpoint);
       if (s.endpoint !== '' && !leg) return out; // answering a phone that never rang: nothing happens
       if (leg && leg.state !== 'answered') {

@@ -33,6 +33,10 @@ export const scenarioCall = z.object({
   /** For an inbound call the DID dialled on the trunk; for internal/outbound the number dialled. */
   to: z.object({ number: z.string(), name: z.string().default('') }),
   accountcode: z.string().default(''),
+  /** Originate (click-to-dial): the dialplan context the number is dialled in once the phone answers. */
+  context: z.string().optional(),
+  /** Originate: the uniqueid the client asked for (ARI `channelId`) for the phone's channel. */
+  channelId: z.string().optional(),
   steps: z.array(step).min(1),
 });
 

@@ -12,6 +12,8 @@ import { openingFrames } from './stream-opening';
 import type { ControlFrame, StreamBackend } from '../../bridge/protocol/stream-backend';
 import { createStreamServer } from '../../bridge/protocol/stream-server';
 import type { CallFrame } from '../../utils/connectors/json-protocol';
+import { createDialHandler, DIAL_TIMING, type DialTiming } from './dial-handler';
+import { SIM_USERS } from './sim-users';
 
 export interface SimulatorOptions {
   /** 0 (default) picks a free port; read the real one from `port`. */
@@ -28,7 +30,19 @@ export interface SimulatorOptions {
   serverId?: string;
   /** Second PBX face mounted on this server (the ARI emulation). */
   plugin?: SimPlugin;
+  /** How calls placed by `dial` frames play out (real time, not scaled by `speed`). */
+  dialTiming?: DialTiming;
   now?: () => number;
+}
+
+export interface DialRecord {
+  at: number;
+  ref: string;
+  endpoint: string;
+  number: string;
+  ok: boolean;
+  callId?: string;
+  reason?: string;
 }
 
 export interface ControlRecord {
@@ -60,6 +74,8 @@ export interface SimState {
   authFailures: number;
   activeCalls: { callId: string; users: string[] }[];
   controlMessages: ControlRecord[];
+  /** Every `dial` frame received, oldest first. */
+  dialMessages: DialRecord[];
 }
 
 export interface Simulator {
@@ -82,6 +98,8 @@ export interface Simulator {
   setHeartbeat(ms: number): void;
   /** Calls `listener` with every published call frame right after it was written to the clients (latency benches). */
   onFrame(listener: (frame: CallFrame) => void): void;
+  /** Marks one of the PBX's phones as unregistered (true) or back (false): `dial` to it is refused. */
+  setOffline(endpoint: string, off: boolean): void;
   state(): SimState;
   close(): Promise<void>;
 }
@@ -99,6 +117,14 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const lastConnectTimes: number[] = [];
   const lastClients: SimState['lastClients'] = [];
   const controlMessages: ControlRecord[] = [];
+  const dialMessages: DialRecord[] = [];
+  const offline = new Set<string>();
+  const placeDial = createDialHandler({
+    play: (s) => sim!.play(s, { speed: 1 }),
+    phones: () => SIM_USERS.map((u) => u.endpoint),
+    offline: () => [...offline],
+    timing: () => opts.dialTiming ?? DIAL_TIMING,
+  });
 
   const control = (_: unknown, f: ControlFrame) => {
     const call = player.find(f.callId);
@@ -121,6 +147,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     },
     authFailed: () => void (authFailures += 1),
     control,
+    dial(principal, frame) {
+      const result = placeDial(frame, principal.users);
+      dialMessages.push({ at: now(), ref: frame.ref, endpoint: frame.endpoint, number: frame.number, ok: result.ok, ...(result.callId ? { callId: result.callId } : {}), ...(result.reason ? { reason: result.reason } : {}) });
+      return result;
+    },
     now,
   };
   const stream = createStreamServer(backend, { heartbeatMs: opts.heartbeatMs ?? 15_000, allowQueryToken: true });
@@ -193,6 +224,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     inject: (frames, transport) => registry.inject(frames, transport),
     setHeartbeat: (ms) => registry.setHeartbeat(ms),
     onFrame: (listener) => hub.onPublish(listener),
+    setOffline: (endpoint, off) => void (off ? offline.add(endpoint) : offline.delete(endpoint)),
     state() {
       const s = registry.stats();
       return {
@@ -206,6 +238,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         authFailures,
         activeCalls: player.activeCalls().map((c) => ({ callId: c.callId, users: c.activeUsers() })),
         controlMessages: [...controlMessages],
+        dialMessages: dialMessages.map((d) => ({ ...d })),
       };
     },
     async close() {

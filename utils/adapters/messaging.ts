@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser';
-import type { Handlers, MessageMap, MessageName } from '../messages';
+import { REQUEST_SCHEMAS, type Handlers, type MessageMap, type MessageName } from '../messages';
 import { describeError, type Result } from '../result';
 
 export type MessageResult<T> = Result<T>;
@@ -34,15 +34,24 @@ export async function send<K extends MessageName>(name: K, req: MessageMap[K]['r
 /**
  * Registers the background's handlers as one object typed by MessageMap, so a missing handler is a
  * compile error. Call it synchronously at the top of the background so a message that wakes the
- * worker finds its listener. Messages from other extensions never arrive on `runtime.onMessage`.
+ * worker finds its listener. Only this extension's own pages are answered (`sender.id`), and each
+ * request must pass its schema (REQUEST_SCHEMAS) before its handler sees it.
  */
 export function registerHandlers(handlers: Handlers, signal?: AbortSignal): void {
   // sendResponse + `return true` is the one reply style Chrome, Firefox, the polyfill and
   // WXT's fakeBrowser all understand (returning a Promise is not honoured by all of them).
-  const listener = (message: unknown, _sender: unknown, sendResponse: (reply: MessageResult<unknown>) => void): true | undefined => {
+  const listener = (message: unknown, sender: { id?: string } | undefined, sendResponse: (reply: MessageResult<unknown>) => void): true | undefined => {
+    if (sender?.id !== browser.runtime.id) return undefined;
     if (!isEnvelope(message) || !Object.hasOwn(handlers, message.name)) return undefined;
-    const handler = handlers[message.name as MessageName] as (req: unknown) => Promise<unknown>;
-    handler(message.req).then(
+    const name = message.name as MessageName;
+    const checked = REQUEST_SCHEMAS[name].safeParse(message.req);
+    if (!checked.success) {
+      const fields = [...new Set(checked.error.issues.map((issue) => issue.path.join('.') || 'the request'))].join(', ');
+      sendResponse({ ok: false, error: `The "${name}" request was refused: ${fields} invalid.` });
+      return undefined;
+    }
+    const handler = handlers[name] as (req: unknown) => Promise<unknown>;
+    handler(checked.data).then(
       (value) => sendResponse({ ok: true, value }),
       (cause: unknown) => sendResponse({ ok: false, error: describeError(cause) }),
     );

@@ -76,23 +76,41 @@ async function place(url: string, settings: Settings, notify: () => Promise<void
   return 'tab';
 }
 
-/** Opens `url` in a tab, reusing the tab of an earlier pop with the same origin when asked. */
+/**
+ * Opens `url` in a tab, reusing the tab of an earlier pop when asked — but only while that tab
+ * still shows the CRM's origin: a tab the user has since taken elsewhere (their mail, another
+ * site) is theirs, and a new one opens. Without the `tabs` permission a tab's URL is readable
+ * only on origins the extension has host access to, which the CRM's origin is (the options page
+ * asks for it); anything unreadable counts as "elsewhere".
+ */
 export async function openInTab(url: string, reuse: boolean, focus: boolean): Promise<number | undefined> {
+  const origin = new URL(url).origin;
   if (reuse) {
     const saved = await popTab.get();
-    if (saved && saved.origin === new URL(url).origin) {
+    if (saved && saved.origin === origin) {
       try {
-        const tab = await browser.tabs.update(saved.id, { url, active: focus });
-        if (focus && tab?.windowId !== undefined) await browser.windows.update(tab.windowId, { focused: true });
-        return saved.id;
+        const current = await browser.tabs.get(saved.id);
+        if (originOf(current.url ?? (current as { pendingUrl?: string }).pendingUrl) === origin) {
+          const tab = await browser.tabs.update(saved.id, { url, active: focus });
+          if (focus && tab?.windowId !== undefined) await browser.windows.update(tab.windowId, { focused: true });
+          return saved.id;
+        }
       } catch {
         // The tab was closed since; open a new one.
       }
     }
   }
   const tab = await browser.tabs.create({ url, active: focus });
-  if (tab.id !== undefined) await popTab.set({ id: tab.id, origin: new URL(url).origin });
+  if (tab.id !== undefined) await popTab.set({ id: tab.id, origin });
   return tab.id;
+}
+
+function originOf(url: string | undefined): string | undefined {
+  try {
+    return url ? new URL(url).origin : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import { buildCdr, dispositionOf } from '../cdr/build-cdr';
 import type { HistoryEntry } from '../view-state';
 import type { Call } from './call';
+import { otherParty } from './other-party';
 
 const OUTCOME_OF_DISPOSITION = { BUSY: 'busy', FAILED: 'failed', CONGESTION: 'failed' } as const;
 
@@ -21,8 +22,8 @@ export function historyEntry(call: Call, postcallKey: string | undefined, now: n
   return {
     id: call.id,
     direction: call.direction,
-    number: call.variables.calleridnumber ?? '',
-    name: call.variables.calleridname ?? '',
+    // The other party: for an outbound call the number dialled, not the user (calleridnumber).
+    ...otherParty(call),
     startedAt: call.offeredAt,
     endedAt: call.endedAt ?? now,
     outcome,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { dialCommand } from './dial-command';
 import { expandCommand } from './expand-command';
 import { lookupCommand } from './lookup-command';
 import { replayCommand } from './replay-command';
@@ -12,7 +13,9 @@ const USAGE = `usage: ctipop <command>
   reply [FILE|-]                                   parse a CTI XML reply, print JSON
   expand TEMPLATE [--var name=value]… [--country DE]   fill a URL template
   lookup TEMPLATE [--var name=value]… [--timeout ms] [--country DE]   make the real request
-  replay --connector json|ari --me ENDPOINT [--trunk ENDPOINT]… [FILE|-]   frames → call events`;
+  replay --connector json|ari --me ENDPOINT [--trunk ENDPOINT]… [FILE|-]   frames → call events
+  dial NUMBER [--country DE] [--outside-prefix 0] [--intl-prefix 00] [--internal-digits 4] [--e164]
+       [--connector ari --me PJSIP/100 --context C]   what the PBX dials, or the ARI originate request`;
 
 /** Reads FILE, or standard input for `-` or no file. */
 const input = (file: string | undefined): Buffer => readFileSync(file && file !== '-' ? file : 0);
@@ -39,6 +42,11 @@ async function main(argv: string[]): Promise<number> {
       connector: { type: 'string' },
       me: { type: 'string', multiple: true },
       trunk: { type: 'string', multiple: true },
+      'outside-prefix': { type: 'string' },
+      'intl-prefix': { type: 'string' },
+      'internal-digits': { type: 'string' },
+      e164: { type: 'boolean' },
+      context: { type: 'string' },
     },
   });
   let result: { output: string; exitCode: 0 | 1 };
@@ -58,6 +66,20 @@ async function main(argv: string[]): Promise<number> {
       if (values.connector !== 'json' && values.connector !== 'ari') throw new Error('replay needs --connector json or --connector ari');
       if (!values.me?.length) throw new Error('replay needs --me ENDPOINT (e.g. PJSIP/100)');
       result = replayCommand(input(positionals[0]).toString('utf8').split('\n'), { connector: values.connector, me: values.me, trunks: values.trunk });
+      break;
+    }
+    case 'dial': {
+      if (positionals[0] === undefined) throw new Error('dial needs a NUMBER');
+      if (values.connector !== undefined && values.connector !== 'ari') throw new Error('dial prints requests for --connector ari only');
+      const digits = values['internal-digits'];
+      if (digits !== undefined && !/^[0-9]{1,2}$/.test(digits)) throw new Error(`--internal-digits needs a number, got "${digits}"`);
+      for (const [flag, value] of [['--outside-prefix', values['outside-prefix']], ['--intl-prefix', values['intl-prefix']]] as const) {
+        if (value !== undefined && !/^[0-9]{0,6}$/.test(value)) throw new Error(`${flag} takes digits only, got "${value}"`);
+      }
+      result = dialCommand(positionals[0], {
+        country: values.country ?? 'DE', outsidePrefix: values['outside-prefix'], intlPrefix: values['intl-prefix'],
+        internalDigits: digits === undefined ? undefined : Number(digits), e164: values.e164, connector: values.connector, me: values.me?.[0], context: values.context,
+      });
       break;
     }
     default:

@@ -3,6 +3,7 @@ import { createAriStasisControl } from './ari-stasis-control';
 import { ariChannelsUrl, ariEventsUrl, createAriTranslator } from './ari-translate';
 import type { Connector, ConnectorDeps } from './connector';
 import { resumeSaver } from './resume-saver';
+import { createAriDial } from '../dial/ari-dial';
 import { openWebSocket, type WebSocketCtor } from './ws-link';
 
 /**
@@ -56,6 +57,7 @@ export function createAriConnector(settings: Settings, deps: ConnectorDeps): Con
   };
 
   return {
+    dial: createAriDial({ url: c.url, secret: c.secret, dialling: settings.dialling }),
     open: (sink) => openWebSocket(ariEventsUrl(c.url, app, c.secret), sink, WebSocket as unknown as WebSocketCtor),
     async onOpen() {
       try {

@@ -8,11 +8,9 @@ export interface AriRequest {
   query: Record<string, string>;
 }
 
-/** Where a route goes in the dialplan: `{name}` in either field is replaced by the reply's route name. */
-export interface DialplanTarget {
-  context: string;
-  exten: string;
-}
+import type { DialplanTarget } from '../engine/route-policy';
+
+export type { DialplanTarget };
 export type RouteMap = Record<RouteType, DialplanTarget>;
 
 /**
@@ -57,7 +55,7 @@ const VARIABLE_OF = {
  * becomes `CTIPOP_BREAK=1` for the dialplan to test after `Stasis()`.
  * e.g. `ariControlRequests('1764289267.42', { set: { accountcode: 'ACME' }, route: null, break: false })`
  */
-export function ariControlRequests(channelId: string, reply: Reply, routes: Partial<RouteMap> = {}): AriRequest[] {
+export function ariControlRequests(channelId: string, reply: Reply & { target?: DialplanTarget }, routes: Partial<RouteMap> = {}): AriRequest[] {
   const base = `/ari/channels/${encodeURIComponent(channelId)}`;
   const out: AriRequest[] = [];
   for (const field of Object.keys(VARIABLE_OF) as (keyof typeof VARIABLE_OF)[]) {
@@ -65,7 +63,8 @@ export function ariControlRequests(channelId: string, reply: Reply, routes: Part
     if (value !== undefined) out.push({ method: 'POST', path: `${base}/variable`, query: { variable: VARIABLE_OF[field], value } });
   }
   if (reply.break) out.push({ method: 'POST', path: `${base}/variable`, query: { variable: 'CTIPOP_BREAK', value: '1' } });
-  const target = reply.route ? (routes[reply.route.type] ?? DEFAULT_ROUTES[reply.route.type]) : undefined;
+  // The target the route allow-list chose (the engine only lets allowed routes through); the map is for callers without one.
+  const target = reply.route ? (reply.target ?? routes[reply.route.type] ?? DEFAULT_ROUTES[reply.route.type]) : undefined;
   const name = reply.route?.name ?? '';
   out.push({
     method: 'POST',

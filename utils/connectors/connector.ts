@@ -1,6 +1,10 @@
 import type { CallEvent } from '../calls/call-event';
 import type { ReplyActions } from '../engine/cti-engine';
+import type { DialPlan } from '../dial/plan-dial';
 import type { Link, OpenLink } from './link';
+
+/** The PBX placed the call (`callId` names it when the PBX said so), or why it did not. */
+export type DialOutcome = { ok: true; callId?: string } | { ok: false; reason: string };
 
 export interface ControlResult {
   ok: boolean;
@@ -15,6 +19,8 @@ export interface Connector {
   ping(): string | undefined;
   /** Present when the connector can ask the PBX to act on a reply. */
   control?: (callId: string, actions: ReplyActions) => Promise<ControlResult>;
+  /** Present when the connector can place calls (ARI originate, or `dial` on the WebSocket stream). */
+  dial?: (plan: DialPlan) => Promise<DialOutcome>;
   /** Dropped frames and why (shown as the connection's last problem). */
   problems: () => { dropped: number; last?: string };
 }

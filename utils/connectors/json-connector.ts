@@ -1,5 +1,9 @@
 import type { Settings } from '../settings/schema';
-import type { Connector, ConnectorDeps } from './connector';
+import type { Connector, ConnectorDeps, DialOutcome } from './connector';
+import { dialFrame } from '../dial/plan-dial';
+
+/** A PBX that has not answered a `dial` by then is taken as not having placed the call. */
+const DIAL_ANSWER_MS = 5000;
 import { createControlRoundTrip } from './json-control';
 import { createJsonSession, type JsonSessionState } from './json-session';
 import type { Link } from './link';
@@ -20,6 +24,7 @@ export function createJsonConnector(settings: Settings, deps: ConnectorDeps, cli
   const roundTrip = createControlRoundTrip((frame) => link?.send(JSON.stringify(frame)) ?? false);
   const saveResume = resumeSaver(deps.saveResume);
   const ws = c.kind === 'json-ws';
+  const dials = new Map<string, (r: DialOutcome) => void>();
   return {
     open: (sink) => {
       if (ws) return openWebSocket(c.url, sink, WebSocket as unknown as WebSocketCtor);
@@ -35,11 +40,27 @@ export function createJsonConnector(settings: Settings, deps: ConnectorDeps, cli
       const out = session.handle(raw, id);
       if (out.problem) last = out.problem;
       if (out.controlResult) roundTrip.settle(out.controlResult);
+      const d = out.dialResult;
+      if (d) dials.get(d.ref)?.(d.ok ? { ok: true, callId: d.callId } : { ok: false, reason: `the PBX refused: ${d.reason ?? 'no reason given'}` });
       if (out.events.length) saveResume(deps.emit(out.events), session.state());
       else if (out.hello) saveResume(Promise.resolve(), session.state());
     },
     ping: () => (ws ? JSON.stringify({ type: 'ping', nonce: String(++nonce) }) : undefined),
     control: ws ? roundTrip.request : undefined,
+    dial: ws
+      ? (plan) =>
+          new Promise((resolve) => {
+            const ref = `d${++nonce}`;
+            const timer = setTimeout(() => settle({ ok: false, reason: `the PBX did not answer within ${DIAL_ANSWER_MS / 1000} s` }), DIAL_ANSWER_MS);
+            const settle = (r: DialOutcome) => {
+              clearTimeout(timer);
+              dials.delete(ref);
+              resolve(r);
+            };
+            dials.set(ref, settle);
+            if (!link?.send(JSON.stringify(dialFrame(plan, ref)))) settle({ ok: false, reason: 'not connected to the PBX' });
+          })
+      : undefined,
     problems: () => ({ dropped: session.stats.dropped, last }),
   };
 }

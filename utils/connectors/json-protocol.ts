@@ -48,6 +48,8 @@ export const serverFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('heartbeat'), at: epochMs }),
   z.object({ type: z.literal('pong'), nonce: z.string().check(z.maxLength(64)) }),
   z.object({ type: z.literal('control-result'), ref: z.string().check(z.maxLength(64)), ok: z.boolean(), reason: z.optional(z.string().check(z.maxLength(500))) }),
+  /** Answer to `dial`: `callId` names the call the PBX placed (its call events follow), or why not. */
+  z.object({ type: z.literal('dial-result'), ref: z.string().check(z.maxLength(64)), ok: z.boolean(), callId: z.optional(z.string().check(z.maxLength(128))), reason: z.optional(z.string().check(z.maxLength(500))) }),
   z.object({ type: z.literal('error'), code: z.string().check(z.maxLength(64)), message: z.string().check(z.maxLength(500)) }),
 ]);
 
@@ -69,6 +71,16 @@ export const clientFrame = z.discriminatedUnion('type', [
     set: variables,
     route: z.nullable(z.object({ type: z.string(), name: z.string() })),
     break: z.boolean(),
+  }),
+  /**
+   * Click-to-dial: ring `endpoint` (one of this connection's `auth.users`) first, then dial
+   * `number` from it. `number` is what the PBX dials: digits, or `+` and digits (E.164).
+   */
+  z.object({
+    type: z.literal('dial'),
+    ref: z.string().check(z.maxLength(64)),
+    endpoint: z.string().check(z.minLength(1), z.maxLength(128)),
+    number: z.string().check(z.regex(/^\+?[0-9]{1,20}$/)),
   }),
 ]);
 

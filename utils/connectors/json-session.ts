@@ -12,6 +12,7 @@ export interface FrameOutcome {
   reply?: ClientFrame;
   hello?: { serverId: string; heartbeatMs: number; resumed: boolean };
   controlResult?: { ref: string; ok: boolean; reason?: string };
+  dialResult?: { ref: string; ok: boolean; callId?: string; reason?: string };
   /** Why a frame was dropped, for the connection's problem counter. */
   problem?: string;
 }
@@ -67,7 +68,7 @@ export function createJsonSession(
       const parsed = serverFrame.safeParse(json);
       if (!parsed.success) {
         const type = (json as { type?: unknown })?.type;
-        if (typeof type === 'string' && !['hello', 'snapshot', 'call', 'heartbeat', 'pong', 'control-result', 'error'].includes(type)) {
+        if (typeof type === 'string' && !['hello', 'snapshot', 'call', 'heartbeat', 'pong', 'control-result', 'dial-result', 'error'].includes(type)) {
           if (!reported.has(type)) {
             reported.add(type);
             stats.unknownTypes.push(type);
@@ -97,6 +98,8 @@ export function createJsonSession(
         }
         case 'control-result':
           return { events: [], controlResult: { ref: frame.ref, ok: frame.ok, reason: frame.reason } };
+        case 'dial-result':
+          return { events: [], dialResult: { ref: frame.ref, ok: frame.ok, callId: frame.callId, reason: frame.reason } };
         case 'error':
           return { events: [], problem: `server error ${frame.code}: ${frame.message}` };
         case 'heartbeat':

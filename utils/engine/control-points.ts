@@ -46,3 +46,9 @@ export function popDecision(settings: Settings, call: Call, step: 'ringing' | 'a
   if (b.doNotDisturb) return { pop: false, reason: 'do-not-disturb' };
   return { pop: true };
 }
+
+/** Whether the connection applies CTI replies to real calls: ARI in control mode, or the JSON WebSocket's control messages. */
+export function appliesReplies(settings: Settings): boolean {
+  const c = settings.connection;
+  return c.kind === 'json-ws' || (c.kind === 'ari' && c.control);
+}

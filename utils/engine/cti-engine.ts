@@ -1,6 +1,6 @@
 import type { Call, LookupRecord } from '../calls/call';
 import type { CallEvent } from '../calls/call-event';
-import { applyEvent, forgetCall, markPopped, setVariables, type CallBook, type Lifecycle } from '../calls/call-book';
+import { applyEvent, emptyBook, forgetCall, markPopped, setVariables, type CallBook, type Lifecycle } from '../calls/call-book';
 import { buildCdr, cdrKey } from '../cdr/build-cdr';
 import { applyReply } from '../reply/apply-reply';
 import { expandTemplate } from '../templates/expand-template';
@@ -10,13 +10,16 @@ import { redactUrl } from '../templates/redact-url';
 import { CALL_VARIABLES, CDR_VARIABLES } from '../templates/variables';
 import type { Settings } from '../settings/schema';
 import type { PopState } from '../view-state';
-import { applicationRequests, popDecision, preCallRequests, type PlannedRequest } from './control-points';
+import { applicationRequests, appliesReplies, popDecision, preCallRequests, type PlannedRequest } from './control-points';
+import { checkRoute, type DialplanTarget } from './route-policy';
 import { callVariables, cdrVariables, prepareNumbers } from './call-variables';
 
 export interface ReplyActions {
   set: Record<string, string>;
   route: Reply['route'];
   break: boolean;
+  /** The dialplan target the route allow-list gave `route` (ARI continues the call there). */
+  target?: DialplanTarget;
 }
 
 export interface EngineDeps {
@@ -112,11 +115,19 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
       book = setVariables(book, callId, changed);
       await save();
     }
-    deps.onChange(callId);
-    if (applied.actions.route && !deps.control) {
-      record.detail = [record.detail, `route to ${applied.actions.route.type} ${applied.actions.route.name} shown only: the connector cannot control calls`].filter(Boolean).join('; ');
+    const actions: ReplyActions = applied.actions;
+    if (actions.route) {
+      const allowed = checkRoute(actions.route, settings.security.routes, { via: expanded.url, control: appliesReplies(settings) });
+      if (allowed.ok) actions.target = allowed.value;
+      else {
+        // Refused whole, as a broken route block is: its break goes with it.
+        Object.assign(actions, { route: null, break: false });
+        note(record, allowed.error);
+      }
     }
-    return applied.actions;
+    deps.onChange(callId);
+    if (actions.route && !deps.control) note(record, `route to ${actions.route.type} ${actions.route.name} shown only: the connector cannot control calls`);
+    return actions;
   }
 
   /**
@@ -133,7 +144,7 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
       last = activityOf(callId).lookups.at(-1);
       if (!actions) continue;
       Object.assign(merged.set, actions.set);
-      merged.route = actions.route ?? merged.route;
+      if (actions.route) Object.assign(merged, { route: actions.route, target: actions.target });
       if (actions.break) {
         merged.break = true;
         break;
@@ -143,7 +154,7 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
     if (!deps.control || !(always || wanted)) return;
     const outcome = await deps.control(callId, merged);
     if (!outcome.ok && wanted && last) {
-      last.detail = [last.detail, `PBX did not apply the reply: ${outcome.reason}`].filter(Boolean).join('; ');
+      note(last, `PBX did not apply the reply: ${outcome.reason}`);
       deps.onChange(callId);
     }
   }
@@ -268,6 +279,12 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
       while (chains.size) await Promise.all([...chains.values()]);
     },
     book: () => book,
+    /** Sign-out: forgets every call and what was shown of it. */
+    async forgetAll(): Promise<void> {
+      book = emptyBook();
+      activity.clear();
+      await save();
+    },
     activity: (callId: string): CallActivity | undefined => activity.get(callId),
     /** Drops UI activity of calls no longer in the book (keeps memory flat). */
     prune(keep: Set<string>): void {
@@ -277,3 +294,7 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
 }
 
 export type CtiEngine = ReturnType<typeof createEngine>;
+
+function note(record: LookupRecord, text: string): void {
+  record.detail = [record.detail, text].filter(Boolean).join('; ');
+}

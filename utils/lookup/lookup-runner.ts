@@ -1,4 +1,5 @@
 import { describeError, type Result } from '../result';
+import { redactText } from '../templates/redact-url';
 import { createCircuitBreaker } from './circuit-breaker';
 
 export type LookupOutcome = 'ok' | 'timeout' | 'http' | 'network' | 'invalid' | 'refused' | 'circuit-open';
@@ -179,7 +180,8 @@ export function createLookupRunner(opts: LookupRunnerOptions) {
    */
   function lookup(rawUrl: string, options: LookupOptions = {}): Promise<LookupResult> {
     const startedAt = now();
-    const done = (result: Fetched): LookupResult => ({ ...result, ms: now() - startedAt });
+    // Every message is shown to people (call card, test bench): addresses in it go redacted.
+    const done = (result: Fetched): LookupResult => ({ ...result, ...(result.error !== undefined && { error: redactText(result.error) }), ms: now() - startedAt });
     let url: URL;
     try {
       url = new URL(rawUrl);

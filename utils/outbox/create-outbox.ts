@@ -287,6 +287,28 @@ export function createOutbox(opts: OutboxOptions) {
       changeDead(key, (r) => {
         records = records.filter((x) => x !== r);
       }),
+    /**
+     * Sign-out: tries every waiting record once more now, whatever its backoff, and resolves with
+     * how many are still not delivered (waiting again or refused).
+     */
+    async deliverNow(): Promise<number> {
+      if ((await ensureLoaded()).ok) {
+        const at = now();
+        for (const r of records) if (r.status === 'pending' && r.nextAttemptAt > at) r.nextAttemptAt = at;
+        await flush();
+      }
+      return records.filter((r) => r.status !== 'delivered').length;
+    },
+    /** Sign-out: forgets every record, delivered or not (the user chose to discard what is left). */
+    async clear(): Promise<Result<void>> {
+      const loaded = await ensureLoaded();
+      if (!loaded.ok) return loaded;
+      records = [];
+      const saved = await persist();
+      changed();
+      schedule();
+      return saved;
+    },
     statusOf: (key: string): OutboxRecord['status'] | undefined => records.find((r) => r.key === key)?.status,
     state(): OutboxState {
       const storageError = writeProblem ?? readProblem;

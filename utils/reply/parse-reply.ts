@@ -3,7 +3,8 @@
  * - Input: at most 64 KiB (bytes, checked first). Bytes must be strict UTF-8 (a BOM is fine);
  *   `encoding=` may say UTF-8 or US-ASCII (then ASCII only); any other encoding, or UTF-16, is an
  *   error even when the content happens to be ASCII. Whitespace before the prolog is allowed.
- * - Errors (nothing applied, line/column where known): not well-formed; any `<!DOCTYPE`,
+ * - Errors (nothing applied, line/column where known): not well-formed, including an XML
+ *   declaration that is not exactly XML 1.0's (escaped quotes, a no-break space); any `<!DOCTYPE`,
  *   `<!ENTITY` or other `<!` declaration outside comments and CDATA; an undefined entity such as
  *   `&nbsp;` or `&foo;`, a bare `&`, or a numeric reference to a character XML forbids (XML itself
  *   calls these not well-formed); a root other than `<ipbx>`, a second root, text outside it; more
@@ -13,8 +14,8 @@
  *   both in `<route>` and under `<ipbx>` (`<route>` wins); raw control or bidi characters
  *   (removed); `record` `0` (read as `no`) or anything but yes/1/no/0/empty (dropped); `break`
  *   `true`/`false` (read as 1/0) or anything else (route dropped); a route type outside the
- *   lower-case keyword list, a missing type or name (route dropped); a value over its limit
- *   (dropped, never truncated). At most 50 issues are listed, then a count.
+ *   lower-case keyword list, a missing type or name (route dropped; every problem of the block is
+ *   listed); a value over its limit (dropped, never truncated). At most 50 issues are listed, then a count.
  * - An empty value leaves the variable unchanged for every field, not just `record`.
  *   `<break>1</break>` without type and name is honoured with `route: null`.
  */

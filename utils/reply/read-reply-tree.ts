@@ -119,27 +119,37 @@ function routeFieldsOf(block: XmlElement, report: Report): RouteFields {
   return fields;
 }
 
+/** Reads the route fields; a bad one drops the route, and every problem of the block is reported, not just the first. */
 function readRoute(fields: RouteFields, base: string, report: Report): Pick<Reply, 'route' | 'break'> {
   const values: Partial<Record<RouteField, string>> = {};
+  let usable = true;
   for (const field of ROUTE_FIELDS) {
     const element = fields[field];
     if (!element) continue;
     const value = valueOf(element, `${base}/${field}`, report, ' The route was dropped.');
-    if (value === undefined) return NO_ROUTE;
-    values[field] = value;
+    if (value === undefined) usable = false;
+    else values[field] = value;
   }
-  const stop = breakValue(values.break ?? '', `${base}/break`, report);
-  if (stop === undefined) return NO_ROUTE;
+  const stop = fields.break && values.break === undefined ? undefined : breakValue(values.break ?? '', `${base}/break`, report);
   const { type = '', name = '' } = values;
-  if (!type && !name) return { route: null, break: stop };
-  if (!type || !name) {
+  const typeBad = fields.type && values.type === undefined;
+  const nameBad = fields.name && values.name === undefined;
+  if (!typeBad && !nameBad && !type && !name) return stop === undefined || !usable ? NO_ROUTE : { route: null, break: stop };
+  if (!typeBad && !nameBad && (!type || !name)) {
     report(base, `A route needs both <type> and <name>; <${type ? 'name' : 'type'}> is missing or empty. The route was dropped.`);
-    return NO_ROUTE;
+    usable = false;
   }
   const checked = routeSchema.safeParse({ type, name });
-  if (checked.success) return { route: checked.data, break: stop };
-  for (const issue of checked.error.issues) report(`${base}/${issue.path.join('/')}`, `${issue.message} The route was dropped.`);
-  return NO_ROUTE;
+  if (!checked.success) {
+    for (const issue of checked.error.issues) {
+      const field = issue.path.join('/');
+      // A field already reported as unreadable, or missing (reported above), is not reported twice.
+      if ((field === 'type' && (typeBad || !type)) || (field === 'name' && (nameBad || !name))) continue;
+      report(`${base}/${field}`, `${issue.message} The route was dropped.`);
+    }
+  }
+  if (!usable || stop === undefined || !checked.success) return NO_ROUTE;
+  return { route: checked.data, break: stop };
 }
 
 /** `<break>`: 0/1, missing or empty = 0; true/false tolerated with an issue. */

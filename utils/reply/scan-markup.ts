@@ -1,5 +1,6 @@
 import { textPosition } from './text-position';
 import { referenceError, referenceLength } from './xml-entities';
+import { declarationError, isXmlDeclaration } from './xml-declaration';
 
 /** Limits that keep a hostile 64 KiB reply cheap to reject; a real reply has about a dozen elements. */
 export const MARKUP_LIMITS = { depth: 100, elements: 256, attributes: 256, attributeChars: 8192 } as const;
@@ -39,8 +40,10 @@ export function scanMarkup(text: string, start: number): ScanResult {
     } else if (text.startsWith('<!', lt)) {
       return fail(`${declarationName(text, lt)} is not allowed in a CTI reply (no DTD, no entities): remove it.`, lt);
     } else if (text.startsWith('<?', lt)) {
-      if (lt !== start && /^<\?xml[ \t\r\n?]/i.test(text.slice(lt, lt + 6))) {
-        return fail('The XML declaration <?xml …?> may only come first in the reply.', lt);
+      if (isXmlDeclaration(text, lt)) {
+        if (lt !== start) return fail('The XML declaration <?xml …?> may only come first in the reply.', lt);
+        const bad = declarationError(text, lt);
+        if (bad) return fail(bad.error, bad.offset);
       }
       i = skipPast(text, '?>', lt + 2);
       if (i < 0) return fail('A processing instruction is never closed (missing ?>).', lt);

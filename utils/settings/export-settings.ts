@@ -18,13 +18,14 @@ export function exportSettings(settings: Settings, opts: { includeSecrets?: bool
 }
 
 export type ImportResult =
-  | { ok: true; settings: Settings; problems: string[] }
+  | { ok: true; settings: Settings; problems: string[]; /** The stored secret was not carried over: ask for it again. */ secretDropped: boolean }
   | { ok: false; error: string };
 
 /**
  * Reads an exported file (or a bare settings object), migrates and repairs it field by field.
- * Secrets the file does not carry keep their current values, so exporting without secrets and
- * importing again does not log anyone out.
+ * Secrets the file does not carry keep their current values while the connection still goes to
+ * the same kind and origin, so exporting without secrets and importing again does not log anyone
+ * out; otherwise they are dropped (`secretDropped`).
  */
 export function importSettings(text: string, current: Settings): ImportResult {
   let parsed: unknown;
@@ -40,10 +41,25 @@ export function importSettings(text: string, current: Settings): ImportResult {
   if (!migrated.ok) return { ok: false, error: migrated.error };
 
   const values = structuredClone(migrated.value);
-  for (const field of SETTINGS_FIELDS) {
-    if (field.secret && getPath(values, field.path) === undefined) setPath(values, field.path, getPath(current, field.path));
-  }
   // Start from the defaults, not from `current`: an import describes the whole configuration.
   const { settings, problems } = repairSettings(values);
-  return { ok: true, settings, problems };
+  // The stored secret belongs to the server it was typed for: a file that points the connection
+  // elsewhere (another kind or origin) must not receive it, so the user is asked again.
+  const sameServer = settings.connection.kind === current.connection.kind && originOf(settings.connection.url) === originOf(current.connection.url);
+  let secretDropped = false;
+  for (const field of SETTINGS_FIELDS) {
+    if (!field.secret || getPath(values, field.path) !== undefined) continue;
+    if (sameServer) setPath(settings as unknown as Record<string, unknown>, field.path, getPath(current, field.path));
+    else secretDropped ||= getPath(current, field.path) !== '';
+  }
+  if (secretDropped) problems.push('The file connects to another server (kind or address changed): enter the PBX secret again before saving.');
+  return { ok: true, settings, problems, secretDropped };
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
 }

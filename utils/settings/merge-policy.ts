@@ -12,7 +12,8 @@ export interface PolicyMerge {
 /**
  * Lays administrator policy (`storage.managed`) over the user's settings: each valid policy value
  * wins and locks its field; an invalid one is ignored and reported, the user's value stays.
- * Secrets are never taken from policy (policy is readable by every user of the machine).
+ * Secrets are never taken from policy (policy is readable by every user of the machine);
+ * policy-only fields are never taken from the user.
  *
  * @example mergePolicy(user, { connection: { url: 'wss://pbx' } }).locked.has('connection.url') === true
  */
@@ -21,6 +22,8 @@ export function mergePolicy(user: Settings, managed: unknown): PolicyMerge {
   const locked = new Set<string>();
   const problems: string[] = [];
   for (const field of SETTINGS_FIELDS) {
+    // A crafted settings file or a user cannot grant what only an administrator may.
+    if (field.policyOnly) setPath(settings as unknown as Record<string, unknown>, field.path, structuredClone(field.defaultValue));
     const value = getPath(managed, field.path);
     if (value === undefined) continue;
     if (field.secret) {

@@ -1,5 +1,7 @@
 import * as z from 'zod/mini';
+import { ROUTE_TYPES } from '../reply/reply-schema';
 import { APPLICATION_TYPES } from '../templates/variables';
+import { DEFAULT_ROUTE_RULES } from './route-rules';
 
 // zod compiles validators with `new Function` unless told not to; MV3's CSP forbids that.
 z.config({ jitless: true });
@@ -17,6 +19,7 @@ z.config({ jitless: true });
  * label and help keys in public/_locales (the locales test names any missing).
  * `secret(…)` fields live only in storage.local, are left out of exports and never shown.
  * `template(…)` fields are CTI URL templates (linted, previewed, permission-checked).
+ * `policyOnly(…)` fields take their value from administrator policy only, never from the user.
  */
 const text = (max: number, def = '') => z._default(z.string().check(z.maxLength(max)), def);
 const matching = (pattern: RegExp, def: string) => z._default(z.string().check(z.regex(pattern)), def);
@@ -40,6 +43,30 @@ export const applicationRule = z.object({
   did: text(64),
   url: template('call'),
 });
+
+/** A dialplan name part: letters, digits, `_ - . +`, and `{name}` where the route's name goes. */
+const dialplanPart = (def: string) => matching(/^(?:[A-Za-z0-9_.+-]|\{name\}){1,80}$/, def);
+
+/** One entry of the route allow-list: names of this route type matching `pattern` go to `context,exten`. */
+export const routeRule = z.object({
+  type: z.enum(ROUTE_TYPES),
+  /** A regular expression the whole route name must match (anchored for you), e.g. `[0-9]{2,5}`. */
+  pattern: z._default(z.string().check(z.minLength(1), z.maxLength(256), z.refine(compiles, { error: 'not a valid regular expression' })), '[0-9]{2,5}'),
+  context: dialplanPart('from-internal'),
+  exten: dialplanPart('{name}'),
+});
+
+function compiles(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Set only by administrator policy: the user's own value is never used (merge-policy). */
+const policyOnly = (def: boolean) => flag(def).check(z.meta({ policyOnly: true }));
 
 export const settingsSchema = z.object({
   connection: group({
@@ -81,6 +108,25 @@ export const settingsSchema = z.object({
     /** ISO 3166 alpha-2; national formats and E.164 are derived from it. */
     homeCountry: matching(/^[A-Z]{2}$/, 'DE'),
   }),
+  /** Click-to-dial: the user's phone rings first, then the PBX dials the number (ARI originate or a `dial` frame). */
+  dialling: group({
+    /** Which of the user's endpoints rings; empty: the first of connection.endpoints. */
+    phone: text(128),
+    /** ARI: the dialplan context the number is dialled in once the phone answers. */
+    context: matching(/^[A-Za-z0-9_.-]{1,80}$/, 'from-internal'),
+    /** ARI: caller ID the user's phone shows while it rings; empty shows the number it will call. (\x escapes: Chrome reads policy patterns with RE2, which refuses \u.) */
+    callerId: z._default(z.string().check(z.maxLength(80), z.regex(/^[^\x00-\x1F\x7F]*$/)), ''),
+    /** ARI: seconds the user's phone rings before the attempt is given up. */
+    ringTimeoutS: int(30, 5, 120),
+    /** Digits the PBX needs before every outside number (e.g. 0); empty for none. */
+    outsidePrefix: matching(/^[0-9]{0,4}$/, ''),
+    /** Before a foreign number's country code; empty: the home country's (00, 011 …). */
+    intlPrefix: matching(/^[0-9]{0,6}$/, ''),
+    /** Numbers of up to this many digits are internal extensions, dialled as they are. */
+    internalDigits: int(6, 0, 10),
+    /** `pbx`: national/international digits with the prefixes above; `e164`: +4930… as is. */
+    sendAs: choice(['pbx', 'e164'], 'pbx'),
+  }),
   advanced: group({
     lookupTimeoutMs: int(2000, 100, 30_000),
     maxReplyBytes: int(65_536, 1024, 65_536),
@@ -91,10 +137,18 @@ export const settingsSchema = z.object({
     /** Send the browser's cookies for the CRM with CTI lookups (a CRM that authenticates by session). */
     lookupCookies: flag(false),
   }),
+  // Least privilege (issue 11): what a CTI reply may do to a real call, and how the PBX is reached.
+  security: group({
+    /** Where a reply's `<route>` may send a real call; a name no rule matches is refused and reported. */
+    routes: z._default(z.array(routeRule).check(z.maxLength(50)), () => structuredClone(DEFAULT_ROUTE_RULES)),
+    /** ws:/http: to a PBX other than this computer: the ARI key or token would travel readable. */
+    allowPlainPbx: policyOnly(false),
+  }),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
 export type SettingsInput = z.input<typeof settingsSchema>;
 export type ApplicationRule = z.infer<typeof applicationRule>;
+export type RouteRule = z.infer<typeof routeRule>;
 
 export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});

@@ -20,6 +20,8 @@ export interface SettingField {
   pattern?: RegExp;
   template?: 'call' | 'cdr';
   secret: boolean;
+  /** Set only by administrator policy: the user's own value is never used (e.g. allowing unencrypted PBX connections). */
+  policyOnly: boolean;
   /** For `list` and `records`: the schema of one item, so a bad item can be dropped alone. */
   element?: z.ZodMiniType;
   /** For `records` (a list of objects): the fields of one record. */
@@ -41,7 +43,7 @@ function leafField(schema: z.ZodMiniType, path: string, section: string): Settin
   const meta = metaOf(schema);
   const inner = unwrap(schema);
   const bag = limitsOf(inner);
-  const base = { path, section, schema, defaultValue: schema.safeParse(undefined).data, secret: meta.secret === true };
+  const base = { path, section, schema, defaultValue: schema.safeParse(undefined).data, secret: meta.secret === true, policyOnly: meta.policyOnly === true };
   if (inner instanceof z.ZodMiniBoolean) return { ...base, kind: 'boolean' };
   if (inner instanceof z.ZodMiniEnum) return { ...base, kind: 'choice', options: Object.values(inner.def.entries) as string[] };
   if (inner instanceof z.ZodMiniNumber) return { ...base, kind: 'number', min: finite(bag.minimum), max: finite(bag.maximum) };

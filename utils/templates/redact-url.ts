@@ -22,6 +22,18 @@ export function redactUrl(url: string): string {
   return redactParams(base, PATH_PARAM) + redactParams(search) + redactParams(hash);
 }
 
+/**
+ * Free text (an error message, a server's reason) with every URL in it redacted as `redactUrl`
+ * does, so a message that quotes an address never shows its credentials.
+ *
+ * @example redactText('https://crm.example/x?token=abc answered HTTP 500') === 'https://crm.example/x?token=*** answered HTTP 500'
+ */
+export function redactText(text: string): string {
+  return text.replace(URL_IN_TEXT, (url) => redactUrl(url));
+}
+
+const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi;
+
 /** Whether a parameter name looks like it carries a secret. */
 export function isSecretName(name: string): boolean {
   const lower = name.toLowerCase();

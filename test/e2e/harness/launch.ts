@@ -26,6 +26,7 @@ export interface ExtensionBrowser {
  * Starts a real browser with the built extension in a fresh profile. Chromium loads it unpacked
  * from the command line; Firefox installs it as a temporary add-on over WebDriver BiDi.
  *
+ * `autoGrantHosts` (Firefox only) grants host access asked for with permissions.request().
  * `profile` reuses a profile that outlives the browser (it is then not deleted). `keepStorage`
  * matters for Firefox only: a temporary add-on is uninstalled at shutdown and its storage with it;
  * these prefs keep storage and UUID, as an installed add-on's are kept across restarts. `policy`
@@ -35,7 +36,7 @@ export interface ExtensionBrowser {
  */
 export async function launchWithExtension(
   kind: BrowserKind,
-  opts: { profile?: string; keepStorage?: boolean; policy?: object; firefoxPrefs?: Record<string, unknown>; dir?: string } = {},
+  opts: { profile?: string; keepStorage?: boolean; policy?: object; firefoxPrefs?: Record<string, unknown>; dir?: string; autoGrantHosts?: boolean } = {},
 ): Promise<ExtensionBrowser> {
   assertInLane(kind);
   const dir = opts.dir ?? (kind === 'chromium' ? CHROME_DIR : FIREFOX_DIR);
@@ -69,6 +70,8 @@ export async function launchWithExtension(
         // The options tab opened on install must not be blocked by the first-run pages.
         'browser.startup.homepage_override.mstone': 'ignore',
         'datareporting.policy.dataSubmissionEnabled': false,
+        // Firefox answers permissions.request() itself instead of prompting (no such switch in Chromium).
+        ...(opts.autoGrantHosts && { 'extensions.webextOptionalPermissionPrompts': false }),
         ...(opts.keepStorage && { 'extensions.webextensions.keepStorageOnUninstall': true, 'extensions.webextensions.keepUuidOnUninstall': true }),
         ...opts.firefoxPrefs,
       },

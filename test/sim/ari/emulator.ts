@@ -8,6 +8,7 @@ import { createFrameBuilder, formatAriTimestamp, type AriFrame, type SimChannel 
 import { createPbxModel, type PbxModel, type SimCall } from './pbx-model';
 import { scrambleAri } from './scramble';
 import { withApp } from './timeline';
+import { DIAL_TIMING, originateScenario, type DialTiming } from '../dial-handler';
 
 export interface AriEmulatorOptions {
   /** The PBX's phones (names shown as caller ID). */
@@ -25,6 +26,8 @@ export interface AriEmulatorOptions {
    * no credentials and is answered 401, so only requests that need no preflight work cross-origin.
    */
   allowedOrigins?: string[];
+  /** How an originated call (`POST /ari/channels`) plays out, in real ms. */
+  dialTiming?: DialTiming;
   /**
    * Asterisk orders one channel's events, not events across channels (shared/ari/README.md): the
    * frames published within this many ms are delivered as a random merge of their per-channel
@@ -63,7 +66,8 @@ interface Parked {
 
 /**
  * The simulator's Asterisk ARI face: `ws /ari/events`, `GET /ari/channels[/{id}]`, and call
- * control for channels in Stasis (`POST /ari/channels/{id}/variable`, `/continue`). Frames come
+ * control for channels in Stasis (`POST /ari/channels/{id}/variable`, `/continue`), originate
+ * (`POST /ari/channels`) and `GET /ari/endpoints/{tech}/{resource}`. Frames come
  * from the PBX model in the exact shape of the recorded traces.
  */
 export function createAriEmulator(o: AriEmulatorOptions = {}) {
@@ -80,6 +84,10 @@ export function createAriEmulator(o: AriEmulatorOptions = {}) {
   let framesSent = 0;
   let connects = 0;
   let accepting = true;
+  let originates = 0;
+  /** Phones that are not registered now: an originate to them fails as on a real PBX. */
+  const offline = new Set<string>();
+  const known = (endpoint: string) => (o.users ?? []).some((u) => u.endpoint.toLowerCase() === endpoint.toLowerCase());
 
   function later(ms: number, fn: () => void) {
     const t = setTimeout(() => {
@@ -188,7 +196,13 @@ export function createAriEmulator(o: AriEmulatorOptions = {}) {
     }
     for (const [name, value] of Object.entries(corsHeaders(req))) res.setHeader(name, value);
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent); // ari, channels, id, action
+    if (parts[1] === 'endpoints' && req.method === 'GET' && parts.length === 4) {
+      const endpoint = `${parts[2]}/${parts[3]}`;
+      if (!known(endpoint)) return send(res, 404, { message: 'Endpoint not found' });
+      return send(res, 200, { technology: parts[2], resource: parts[3], state: offline.has(endpoint) ? 'offline' : 'online', channel_ids: pbx.channelIdsOf(endpoint) });
+    }
     if (parts[1] !== 'channels') return send(res, 404, { message: 'Resource not found' });
+    if (req.method === 'POST' && parts.length === 2) return originate(res, query, record, user.readOnly === true);
     if (req.method === 'GET' && parts.length === 2) return send(res, 200, pbx.channels());
     const channel = parts[2] ? pbx.channel(parts[2]) : undefined;
     if (req.method === 'GET' && parts.length === 3) return channel ? send(res, 200, channel) : send(res, 404, { message: 'Channel not found' });
@@ -214,6 +228,31 @@ export function createAriEmulator(o: AriEmulatorOptions = {}) {
       return;
     }
     return fail(404, 'Resource not found');
+  }
+
+  /**
+   * `POST /ari/channels` with `endpoint` + `extension`/`context`, as Asterisk 22 answers it: the
+   * endpoint's channel is created at once (ringing the phone, `AppDial2`) and returned; when the
+   * phone answers, the dialplan dials the extension. A phone Asterisk cannot reach (unknown
+   * endpoint, not registered) fails channel allocation: 500 "Allocation failed".
+   */
+  function originate(res: ServerResponse, query: Record<string, string>, record: (status: number) => void, readOnly: boolean) {
+    const fail = (status: number, message: string) => {
+      record(status);
+      send(res, status, { message });
+    };
+    if (readOnly) return fail(403, 'Write access denied');
+    const endpoint = query.endpoint ?? '';
+    if (!endpoint) return fail(400, 'Endpoint must be specified');
+    if (!/^[^/]+\/[^/]+$/.test(endpoint)) return fail(400, 'Endpoint must be in the format technology/resource');
+    if (!query.extension && !query.app) return fail(400, 'Application or extension must be specified');
+    if (query.channelId && pbx.channel(query.channelId)) return fail(409, 'Channel with given unique ID already exists');
+    if (!known(endpoint) || offline.has(endpoint)) return fail(500, 'Allocation failed');
+    const spec = originateScenario({ id: String(++originates), endpoint, number: query.extension ?? '', context: query.context, channelId: query.channelId }, o.dialTiming ?? DIAL_TIMING).calls[0]!;
+    const call = pbx.open(spec);
+    playCall(call, [...spec.steps], now(), 1);
+    record(200);
+    send(res, 200, call.origin ? pbx.channel(call.origin.id) : {});
   }
 
   /**
@@ -313,6 +352,8 @@ export function createAriEmulator(o: AriEmulatorOptions = {}) {
     controlLog: (): AriControlRecord[] => control.map((r) => ({ ...r, query: { ...r.query } })),
     /** Channels alive now (what GET /ari/channels answers). */
     channels: () => pbx.channels(),
+    /** Marks a phone unregistered (true) or back (false). */
+    setOffline: (endpoint: string, off: boolean) => void (off ? offline.add(endpoint) : offline.delete(endpoint)),
     /** Channels waiting in Stasis now. */
     parkedChannels: () => [...parked.keys()],
     /** `connects` counts every event socket accepted since the start (reconnects included). */

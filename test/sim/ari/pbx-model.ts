@@ -68,10 +68,10 @@ export function createPbxModel(o: PbxOptions = {}) {
 
   const uuid = (n: number) => `${hex(n * 2654435761, 8)}-${hex(n, 4)}-4${hex(n * 7, 3)}-8${hex(n * 13, 3)}-${hex(n * 977, 12)}`;
 
-  function channel(at: number, name: string, state: string, caller: SimChannel['caller'], dialplan: { context: string; exten: string }): SimChannel {
+  function channel(at: number, name: string, state: string, caller: SimChannel['caller'], dialplan: { context: string; exten: string }, id?: string): SimChannel {
     const n = seq++;
     const c: SimChannel = {
-      id: `${Math.floor(at / 1000)}.${n}`,
+      id: id ?? `${Math.floor(at / 1000)}.${n}`,
       name: name.includes(';') ? name : `${name}-${hex(n, 8)}`,
       state, protocol_id: '', caller: { ...caller }, connected: { name: '', number: '' }, accountcode: '',
       dialplan: { ...dialplan, priority: 1, app_name: '', app_data: '' },
@@ -81,9 +81,9 @@ export function createPbxModel(o: PbxOptions = {}) {
     return c;
   }
 
-  function phoneChannel(at: number, endpoint: string, state: string, context = 'internal', exten = 's') {
+  function phoneChannel(at: number, endpoint: string, state: string, context = 'internal', exten = 's', id?: string) {
     const ext = extOf(endpoint);
-    return channel(at, endpoint, state, { name: names[ext] ?? `Extension ${ext}`, number: ext }, { context, exten });
+    return channel(at, endpoint, state, { name: names[ext] ?? `Extension ${ext}`, number: ext }, { context, exten }, id);
   }
 
   function run(out: AriFrame[], at: number, c: SimChannel, app: string, data: string, where?: { context?: string; exten?: string }) {
@@ -241,7 +241,8 @@ export function createPbxModel(o: PbxOptions = {}) {
     const { spec } = call;
     if (call.originated && !call.origin && 'endpoint' in spec.from) {
       // Click-to-call: ARI/AMI originate rings the user's phone, showing the number it will dial.
-      const c = phoneChannel(at, spec.from.endpoint, 'Down');
+      // Until it answers, the channel runs AppDial2 (what Asterisk shows for an Originate's first leg).
+      const c = phoneChannel(at, spec.from.endpoint, 'Down', spec.context ?? 'internal', 's', spec.channelId);
       c.caller = { name: spec.to.name, number: spec.to.number };
       c.connected = { name: spec.to.name, number: spec.to.number };
       c.accountcode = spec.accountcode;
@@ -249,6 +250,7 @@ export function createPbxModel(o: PbxOptions = {}) {
       out.push(f.channelEvent('ChannelCreated', at, c));
       // Asterisk's dial API (AMI/ARI Originate) runs the first leg as `AppDial2` while it rings.
       run(out, at, c, 'AppDial2', '(Outgoing Line)');
+      out.push(f.channelEvent('ChannelConnectedLine', at, c));
       setState(out, at, c, 'Ringing');
       device(out, at, spec.from.endpoint, 'RINGING');
       return out;
@@ -262,7 +264,7 @@ export function createPbxModel(o: PbxOptions = {}) {
         // Answered, the originated channel runs the dialplan at the number to call, as the user again.
         const ext = extOf(spec.from.endpoint);
         origin.caller = { name: names[ext] ?? '', number: ext };
-        run(out, at, origin, 'Set', `CALLERID(all)="${origin.caller.name}" <${ext}>`, { context: 'internal', exten: spec.to.number });
+        run(out, at, origin, 'Set', `CALLERID(all)="${origin.caller.name}" <${ext}>`, { context: spec.context ?? 'internal', exten: spec.to.number });
         out.push(f.callerId(at, origin));
       }
       startDial(out, at, call, origin, `${trunk.slice(0, trunk.indexOf('/'))}/${spec.to.number}@${extOf(trunk)},30`);
@@ -514,7 +516,10 @@ export function createPbxModel(o: PbxOptions = {}) {
     open(spec: ScenarioCall): SimCall {
       const internal = 'endpoint' in spec.from && spec.steps.some((s) => s.do === 'ring' && s.endpoints.length > 0 && !s.endpoints.includes((spec.from as { endpoint: string }).endpoint));
       const kind = 'endpoint' in spec.from ? (internal ? 'internal' : 'outbound') : 'inbound';
-      return { spec, kind, ringing: [], dialStarted: false, bridges: [], originated: false, ended: false };
+      // Originate: the first phone rung is the caller's own (with or without an `offer` step before).
+      const firstRing = spec.steps.find((s) => s.do === 'ring');
+      const originated = 'endpoint' in spec.from && firstRing?.do === 'ring' && firstRing.endpoints.includes(spec.from.endpoint);
+      return { spec, kind, ringing: [], dialStarted: false, bridges: [], originated, ended: false };
     },
     step(call: SimCall, s: ScenarioStep, at: number): AriFrame[] {
       switch (s.do) {
@@ -537,6 +542,8 @@ export function createPbxModel(o: PbxOptions = {}) {
     /** Channels alive now, as GET /ari/channels returns them. */
     channels: (): SimChannel[] => [...live.values()].map((c) => ({ ...c, caller: { ...c.caller }, connected: { ...c.connected }, dialplan: { ...c.dialplan } })),
     channel: (id: string): SimChannel | undefined => live.get(id),
+    /** Endpoints with a live channel: ARI's `channel_ids` of an endpoint. */
+    channelIdsOf: (endpoint: string): string[] => [...live.values()].filter((c) => endpointOfName(c.name) === endpoint).map((c) => c.id),
     /** The dialplan sends the call's first channel to Stasis(app, args…). */
     enterStasis(call: SimCall, at: number, app: string): { channel: SimChannel; frames: AriFrame[] } | undefined {
       const c = call.origin;

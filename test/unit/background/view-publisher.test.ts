@@ -15,6 +15,7 @@ function setup() {
     activity: () => undefined,
     outbox: { view: () => ({ pending: 0, dead: [] }), isPending: () => false },
     settings: () => DEFAULT_SETTINGS,
+    dials: () => [],
   };
   const writes: ViewState[] = [];
   const set = browser.storage.session.set.bind(browser.storage.session);

@@ -23,8 +23,8 @@ describe('protocol JSON schemas', () => {
 
   it('documents every frame type, both ways', () => {
     const s = protocolSchemas();
-    expect([...frameTypes(s['server-frame.json'])].sort()).toEqual(['call', 'control-result', 'error', 'heartbeat', 'hello', 'pong', 'snapshot']);
-    expect([...frameTypes(s['client-frame.json'])].sort()).toEqual(['auth', 'control', 'ping']);
+    expect([...frameTypes(s['server-frame.json'])].sort()).toEqual(['call', 'control-result', 'dial-result', 'error', 'heartbeat', 'hello', 'pong', 'snapshot']);
+    expect([...frameTypes(s['client-frame.json'])].sort()).toEqual(['auth', 'control', 'dial', 'ping']);
   });
 
   it('lets servers and clients add fields: no object forbids unknown properties', () => {

@@ -118,7 +118,7 @@ describe('CTI engine', () => {
     );
     await play(engine, [call()[0]!, { type: 'application', callId: 'c1', at: 1_050, application: { type: 'queue', name: 'support' } }]);
     expect(log.lookups).toEqual([`${CRM}/q1?q=support`, `${CRM}/q2`]);
-    expect(log.controls.at(-1)).toEqual({ set: {}, route: { type: 'queue', name: 'vip' }, break: true });
+    expect(log.controls.at(-1)).toEqual({ set: {}, route: { type: 'queue', name: 'vip' }, break: true, target: { context: 'ext-queues', exten: '{name}' } });
   });
 
   it('refuses a pop-up template that would leave its origin, and records why', async () => {

@@ -53,6 +53,19 @@ describe('lookup basics', () => {
     expect(result.error).toContain('503');
   });
 
+  it('shows no credentials of the URL in its error (the call card and test bench show it)', async () => {
+    const server = await serve((_req, res) => {
+      res.statusCode = 500;
+      res.end();
+    });
+    const url = new URL(`${server.origin}/x?api_key=crm-s3cret&n=1`);
+    url.username = 'agent';
+    url.password = 'pw-s3cret';
+    const result = await runner().lookup(url.href);
+    expect(result.error).toContain(`${server.origin}/x?api_key=***&n=1`);
+    expect(result.error).not.toMatch(/s3cret|agent/);
+  });
+
   it('reports a refused connection as a network error naming the cause', async () => {
     const result = await runner().lookup(`${await deadOrigin()}/x`);
     expect(result.outcome).toBe('network');

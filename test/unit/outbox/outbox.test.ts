@@ -379,3 +379,35 @@ describe('scheduling', () => {
     expect(JSON.stringify(store.saved())).toBe(before);
   });
 });
+
+describe('sign-out', () => {
+  it('delivers records still in backoff at once, and counts what could not be delivered', async () => {
+    let down = true;
+    const server = await serve((_req, res) => {
+      res.writeHead(down ? 503 : 200);
+      res.end();
+    });
+    const store = createMemoryOutboxStore();
+    // Backoff far beyond the test: only deliverNow can send the record again in time.
+    const { box } = await outbox({ store, baseDelayMs: 60_000, maxDelayMs: 60_000 });
+    await box.enqueue({ key: 'k1', url: `${server.origin}/cdr?k=1` });
+    await waitFor(() => store.saved()[0]?.attempts === 1);
+    expect(store.saved()[0]!.nextAttemptAt).toBeGreaterThan(Date.now() + 10_000);
+    expect(await box.deliverNow()).toBe(1);
+    down = false;
+    expect(await box.deliverNow()).toBe(0);
+    expect(statusIn(store.saved(), 'k1')).toBe('delivered');
+  });
+
+  it('clear forgets every record, delivered or not, in storage too', async () => {
+    const store = createMemoryOutboxStore();
+    const { box } = await outbox({ store, fetch: async () => new Response(null, { status: 503 }), baseDelayMs: 60_000, maxDelayMs: 60_000 });
+    await box.enqueue({ key: 'k1', url: 'https://crm.example/cdr?k=1' });
+    await box.enqueue({ key: 'k2', url: 'https://crm.example/cdr?k=2' });
+    expect(store.saved()).toHaveLength(2);
+    expect((await box.clear()).ok).toBe(true);
+    expect(store.saved()).toEqual([]);
+    expect(box.state().pending).toBe(0);
+    expect(await box.deliverNow()).toBe(0);
+  });
+});

@@ -26,8 +26,24 @@ describe('exportSettings', () => {
 
 describe('importSettings', () => {
   it('round-trips an export and keeps the current secret the file does not carry', () => {
-    const result = importSettings(exportSettings(settings), { ...DEFAULT_SETTINGS, connection: { ...DEFAULT_SETTINGS.connection, secret: 'mine' } });
-    expect(result).toEqual({ ok: true, problems: [], settings: { ...settings, connection: { ...settings.connection, secret: 'mine' } } });
+    const current = { ...settings, connection: { ...settings.connection, secret: 'mine' } };
+    const result = importSettings(exportSettings(settings), current);
+    expect(result).toEqual({ ok: true, problems: [], secretDropped: false, settings: current });
+  });
+
+  it('drops the stored secret when the file points the connection at another origin or kind', () => {
+    const current = { ...settings, connection: { ...settings.connection, secret: 'mine' } };
+    const elsewhere = importSettings(JSON.stringify({ connection: { url: 'wss://attacker.example/ws' } }), current);
+    expect(elsewhere).toMatchObject({ ok: true, secretDropped: true, problems: [expect.stringContaining('enter the PBX secret again')] });
+    if (elsewhere.ok) expect(elsewhere.settings.connection.secret).toBe('');
+    const otherKind = importSettings(JSON.stringify({ connection: { kind: 'json-sse', url: 'wss://pbx.example.com/ws' } }), current);
+    expect(otherKind).toMatchObject({ ok: true, secretDropped: true });
+    // Same origin, another path: still the same server, the secret stays.
+    const samePlace = importSettings(JSON.stringify({ connection: { url: 'wss://pbx.example.com/other' } }), current);
+    expect(samePlace).toMatchObject({ ok: true, secretDropped: false, settings: { connection: { secret: 'mine' } } });
+    // A file that brings its own secret sends that one, not ours.
+    const own = importSettings(JSON.stringify({ connection: { url: 'wss://other.example/ws', secret: 'theirs' } }), current);
+    expect(own).toMatchObject({ ok: true, secretDropped: false, settings: { connection: { secret: 'theirs' } } });
   });
 
   it('accepts a bare settings object and repairs it field by field', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSecretName, redactUrl } from '../../../utils/templates/redact-url';
+import { isSecretName, redactText, redactUrl } from '../../../utils/templates/redact-url';
 
 describe('redactUrl', () => {
   it.each([
@@ -29,5 +29,14 @@ describe('isSecretName', () => {
   });
   it.each(['q', 'phone', 'calleridnumber', 'monkey', 'author', 'keyboard', 'design'])('%s is not', (name) => {
     expect(isSecretName(name)).toBe(false);
+  });
+});
+
+describe('redactText', () => {
+  it('redacts every URL inside a message and leaves the words alone', () => {
+    expect(redactText('https://u:pw@crm.example/x?token=abc&q=1 answered HTTP 500; wss://pbx/ari/events?api_key=ctipop:s3cret could not be reached')).toBe(
+      'https://crm.example/x?token=***&q=1 answered HTTP 500; wss://pbx/ari/events?api_key=*** could not be reached',
+    );
+    expect(redactText('no answer within 2000 ms')).toBe('no answer within 2000 ms');
   });
 });
