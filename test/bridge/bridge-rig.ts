@@ -43,6 +43,8 @@ export async function startBridgeRig(o: RigOptions) {
   const cluster: NatsCluster = await startNatsCluster();
   const emulator: AriEmulator = createAriEmulator({
     users: o.endpoints.map((endpoint) => ({ endpoint, name: `Agent ${endpoint.split('/').pop()}`, number: endpoint.split('/').pop()! })),
+    // A click-to-dial call rings, is answered, dials out and hangs up within a second.
+    dialTiming: { answerMs: 200, farRingMs: 100, farAnswerMs: 200, talkMs: 300 },
     // The lab dialplan: a call for PJSIP/100 waits in Stasis(ctipop-100) (scenario call ids are `<endpoint>#<n>`).
     ...(o.stasis ? { stasis: { app: (callId: string) => `${ARI_APP}-${callId.split('#')[0]!.split('/').pop()}`, calls: 'all' as const, deadlineMs: 4000 } } : {}),
   });

@@ -97,6 +97,11 @@ describe.runIf(inLane('chromium'))('bridge security: per-user tokens, control an
     expect(originates().map((r) => r.query)).toEqual([
       expect.objectContaining({ endpoint: 'PJSIP/100', extension: '0301234567', context: 'from-internal', channelId: (placed as { callId: string }).callId }),
     ]);
+    // The placed call comes back through the stream as this phone's outbound call to the number.
+    const callId = (placed as { callId: string }).callId;
+    const events = () => frames.flatMap((f) => (f.type === 'call' && f.callId === callId ? [f] : []));
+    await waitFor(() => events().some((f) => f.event === 'ended'), 8000, 'the dialled call to end');
+    expect(events().find((f) => f.event === 'offered')).toMatchObject({ direction: 'outbound', variables: expect.objectContaining({ exten: '0301234567' }) });
     ws.close();
   });
 
