@@ -19,7 +19,14 @@ export function cdrVariables(call: Call, cdr: Cdr, homeCountry: string): Record<
   return { ...callVariables(call, homeCountry), ...cdr };
 }
 
-/** Loads the number plans `callVariables` needs for this call's number, unless already there. */
-export function prepareNumbers(call: Call, homeCountry: string): Promise<void> {
+const NUMBER_FORMATS = /%%calleridnumber_(?:e164|national|international|digits)%%/;
+
+/**
+ * Loads the number plans `callVariables` needs for this call's number, unless already there or
+ * `template` uses no number format (then nothing waits for a plan to load: a pop of a foreign
+ * caller would otherwise wait for a fetch).
+ */
+export function prepareNumbers(call: Call, homeCountry: string, template?: string): Promise<void> {
+  if (template !== undefined && !NUMBER_FORMATS.test(template)) return Promise.resolve();
   return preparePhoneMetadata(call.variables.calleridnumber ?? '', homeCountry);
 }

@@ -83,7 +83,7 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
   /** `startedAt` (deps.now time): when the frame that called for this request arrived; the timeout counts from there. */
   async function request(callId: string, planned: PlannedRequest, startedAt?: number): Promise<ReplyActions | undefined> {
     const settings = deps.settings();
-    if (book.calls[callId]) await prepareNumbers(book.calls[callId], settings.numbers.homeCountry);
+    if (book.calls[callId]) await prepareNumbers(book.calls[callId], settings.numbers.homeCountry, planned.template);
     const call = book.calls[callId];
     if (!call) return undefined;
     const expanded = expandTemplate(planned.template, callVariables(call, settings.numbers.homeCountry), { known: CALL_NAMES });
@@ -162,9 +162,11 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
   /** `reserved`: the popped flag went into the book with the event's own write (see `process`). */
   async function popCall(callId: string, reserved: boolean) {
     const settings = deps.settings();
-    if (book.calls[callId]) await prepareNumbers(book.calls[callId], settings.numbers.homeCountry);
+    // Decided by the event that called for the pop: a call that ends while its number plan loads still pops.
+    if (!book.calls[callId] || book.calls[callId].state === 'ended') return;
+    await prepareNumbers(book.calls[callId], settings.numbers.homeCountry, settings.cti.popupUrl);
     const call = book.calls[callId];
-    if (!call || call.state === 'ended') return;
+    if (!call) return;
     const marked = reserved ? { book, first: true } : markPopped(book, callId);
     if (!marked.first) return;
     const a = activityOf(callId);
@@ -186,7 +188,7 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
 
   async function postCall(callId: string) {
     const settings = deps.settings();
-    if (book.calls[callId]) await prepareNumbers(book.calls[callId], settings.numbers.homeCountry);
+    if (book.calls[callId]) await prepareNumbers(book.calls[callId], settings.numbers.homeCountry, settings.cti.postCallUrl);
     const call = book.calls[callId];
     if (!call) return;
     let key: string | undefined;
