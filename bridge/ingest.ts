@@ -29,6 +29,16 @@ interface SavedTranslation {
 }
 
 const SAVE_EVERY_MS = 1000;
+/** Publishes awaiting JetStream's ack at most (bounds what a failure re-sends). */
+const MAX_OUTSTANDING = 256;
+const RETRY_PAUSE_MS = 200;
+
+interface QueueItem {
+  subject: string;
+  frame: StoredFrame;
+  msgId: string;
+  acked: boolean;
+}
 const STASIS_TYPES = /"type":\s*"Stasis(?:Start|End)"/;
 
 /**
@@ -55,8 +65,13 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
 
   const translator = (o.translator ?? createEndpointTranslator)(pbx);
   const counters = new Map<string, Map<string, number>>();
-  const queue: { subject: string; frame: StoredFrame; msgId: string }[] = [];
-  let draining = false;
+  /** Emitted events not yet acked by JetStream, in emission order; `sent` of them are on their way. */
+  const queue: QueueItem[] = [];
+  let sent = 0;
+  let outstanding = 0;
+  /** Set by the first failed ack of a round; sending resumes from the first unacked event. */
+  let failure: Error | undefined;
+  let rounds = 0;
   let dirty = false;
   let running = true;
   let leaseRev = 0;
@@ -78,54 +93,64 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
       const n = (perCall.get(event.type) ?? 0) + 1;
       perCall.set(event.type, n);
       if (event.type === 'ended') counters.delete(key);
-      queue.push({ subject: eventSubject(pbx.id, endpoint), frame: eventFrame(endpoint, event), msgId: `${pbx.id}|${key}|${event.type}|${n}` });
+      queue.push({ subject: eventSubject(pbx.id, endpoint), frame: eventFrame(endpoint, event), msgId: `${pbx.id}|${key}|${event.type}|${n}`, acked: false });
       if (event.type === 'offered' && holder && controlChannel(event.callId)) holder.stasis.hold(event.callId);
     }
-    void drain();
+    pump();
   }
 
   /**
-   * Publishes in windows of up to 512, each waiting for JetStream's acks; failures are retried
-   * (a node may be down, a leader moving) with the same msg id, so a publish that did land is not
-   * stored twice. A window is a prefix of the queue with at most one event per call leg, so whatever
-   * subset of a window fails and is retried, each leg's events stay in order in the stream.
+   * Publishes in emission order without waiting for each ack: one NATS connection keeps a
+   * publisher's order, so JetStream stores the events as emitted while up to MAX_OUTSTANDING
+   * acks are on their way (the latency of an event is one replicated ack, not a window of them).
+   * An event leaves the queue when acked and everything before it is. When an ack fails (a node
+   * down, a leader moving, a timeout) sending stops, the outstanding acks settle, and after a
+   * pause everything not yet acked is sent again in order from the first unacked event: what did
+   * land the first time carries the same `Nats-Msg-Id` and JetStream drops it.
    */
-  async function drain() {
-    if (draining) return;
-    draining = true;
-    while (running && queue.length) {
-      // A prefix of the queue with at most one event per leg, so the stream keeps the emission order.
-      const legs = new Set<string>();
-      const window: typeof queue = [];
-      for (const item of queue) {
-        if (window.length >= 512) break;
-        const leg = `${item.subject}|${item.frame.callId}`;
-        if (legs.has(leg)) break;
-        legs.add(leg);
-        window.push(item);
-      }
-      const results = await Promise.allSettled(window.map((item) => {
-        const h = natsHeaders();
-        h.set('Nats-Msg-Id', item.msgId);
-        return nats.js.publish(item.subject, JSON.stringify(item.frame), { headers: h, timeout: 2000 });
-      }));
-      const failed = new Set<(typeof queue)[number]>();
-      results.forEach((r, i) => {
-        if (r.status === 'rejected') return void failed.add(window[i]!);
-        if (r.value.duplicate) stats.duplicates += 1;
+  function pump() {
+    while (running && !failure && outstanding < MAX_OUTSTANDING && sent < queue.length) send(queue[sent++]!);
+  }
+
+  function send(item: QueueItem) {
+    const round = rounds;
+    outstanding += 1;
+    const h = natsHeaders();
+    h.set('Nats-Msg-Id', item.msgId);
+    nats.js.publish(item.subject, JSON.stringify(item.frame), { headers: h, timeout: 2000 }).then(
+      (ack) => {
+        item.acked = true;
+        if (ack.duplicate) stats.duplicates += 1;
         else stats.published += 1;
-      });
-      const sent = new Set(window.filter((item) => !failed.has(item)));
-      for (let i = queue.length - 1; i >= 0; i--) if (sent.has(queue[i]!)) queue.splice(i, 1);
-      dirty = true;
-      if (failed.size) {
-        stats.publishRetries += failed.size;
-        const reason = (results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as Error;
-        log('publish-retry', { pbx: pbx.id, failed: failed.size, reason: reason.message });
-        await new Promise((r) => setTimeout(r, 200));
+      },
+      (error: Error) => {
+        if (round !== rounds || failure) return;
+        failure = error;
+      },
+    ).finally(() => {
+      outstanding -= 1;
+      let done = 0;
+      while (done < queue.length && done < sent && queue[done]!.acked) done += 1;
+      if (done) {
+        queue.splice(0, done);
+        sent -= done;
+        dirty = true;
       }
-    }
-    draining = false;
+      if (!failure) return pump();
+      if (outstanding) return;
+      const retried = queue.slice(0, sent).filter((i) => !i.acked).length;
+      stats.publishRetries += retried;
+      log('publish-retry', { pbx: pbx.id, retried, reason: failure.message });
+      setTimeout(() => {
+        // Events emitted during the pause are in the queue too, behind the unacked ones.
+        const unacked = queue.filter((i) => !i.acked);
+        queue.splice(0, queue.length, ...unacked);
+        sent = 0;
+        rounds += 1;
+        failure = undefined;
+        pump();
+      }, RETRY_PAUSE_MS);
+    });
   }
 
   const channelsUrl = () => {

@@ -104,7 +104,7 @@ export async function runFaults(o: { endpoints: number; everyMs: number; phaseMs
         }
         const missing = EXPECTED.filter((t) => !types.includes(t));
         const dups = EXPECTED.filter((t) => types.filter((x) => x === t).length > 1);
-        const order = types.filter((t, i) => types.indexOf(t) === i);
+        const order = types.filter((t, i) => EXPECTED.includes(t) && types.indexOf(t) === i);
         if (missing.length) { lost += 1; problems.push(`${c.endpoint} call ${p.n}: missing ${missing.join(',')} (${types.join(' ')})`); }
         else delivered += 1;
         if (dups.length) { duplicated += 1; problems.push(`${c.endpoint} call ${p.n}: twice ${dups.join(',')} (${types.join(' ')})`); }
