@@ -28,7 +28,7 @@ export function FieldControl({ field, value, id, locked, error, secretStored, on
   const label = (
     <label for={id} class="field-label">
       {t(settingKey(field.path, 'label'))}
-      {locked && <span class="lock" title={t('locked_by_policy')} aria-label={t('locked_by_policy')} data-testid={`${testid}-locked`}><LockIcon /></span>}
+      {locked && <span class="lock" role="img" title={t('locked_by_policy')} aria-label={t('locked_by_policy')} data-testid={`${testid}-locked`}><LockIcon /></span>}
     </label>
   );
   const help = <p id={helpId} class="help muted">{t(settingKey(field.path, 'help'))}</p>;

@@ -31,7 +31,7 @@ export function RulesEditor({ field, rules, locked, errors, onChange }: RulesEdi
     <fieldset class="field rules" data-testid={`rules-${idBase}`} disabled={locked}>
       <legend class="field-label">
         {t(settingKey(field.path, 'label'))}
-        {locked && <span class="lock" title={t('locked_by_policy')} aria-label={t('locked_by_policy')} data-testid={`setting-${idBase}-locked`}><LockIcon /></span>}
+        {locked && <span class="lock" role="img" title={t('locked_by_policy')} aria-label={t('locked_by_policy')} data-testid={`setting-${idBase}-locked`}><LockIcon /></span>}
       </legend>
       <p class="help muted">{t(settingKey(field.path, 'help'))}</p>
       {rules.length === 0 && <p class="muted">{t('rules_empty')}</p>}
