@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchWithExtension, waitFor, type BrowserKind, type ExtensionBrowser } from './harness/launch';
+import { BROWSERS } from './harness/lanes';
 import { CHROME_ID } from './harness/paths';
 import { peerSettings, startPeers, type Peers } from './harness/peers';
 
@@ -27,7 +28,7 @@ async function view(ext: ExtensionBrowser): Promise<{ connection: { state: strin
  * Least privilege as the browser sees it: what the extension asks for at install, the transport
  * rule applied by the background, and "Sign out and clear data" from the options page.
  */
-describe.each<BrowserKind>(['chromium', 'firefox'])('least privilege in %s', (kind) => {
+describe.each<BrowserKind>(BROWSERS)('least privilege in %s', (kind) => {
   let peers: Peers;
   let ext: ExtensionBrowser;
 
@@ -92,7 +93,8 @@ describe.each<BrowserKind>(['chromium', 'firefox'])('least privilege in %s', (ki
       return (g.browser ?? g.chrome).runtime.getManifest();
     }) as { permissions: string[]; browser_specific_settings?: { gecko?: { data_collection_permissions?: { required?: string[] } } } };
     expect(manifest.permissions).not.toContain('tabs');
-    expect(manifest.permissions.sort()).toEqual(['alarms', 'idle', 'notifications', 'storage', ...(kind === 'chromium' ? ['sidePanel'] : [])].sort());
+    // contextMenus: click-to-dial's menu items (no install warning; no host access).
+    expect(manifest.permissions.sort()).toEqual(['alarms', 'contextMenus', 'idle', 'notifications', 'storage', ...(kind === 'chromium' ? ['sidePanel'] : [])].sort());
     if (kind === 'firefox') {
       expect(manifest.browser_specific_settings?.gecko?.data_collection_permissions?.required?.sort()).toEqual(['authenticationInfo', 'personalCommunications', 'personallyIdentifyingInfo']);
       return;
