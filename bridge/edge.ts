@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { DeliverPolicy, type ConsumerMessages } from 'nats';
 import { PROTOCOL_VERSION, type CallFrame, type ServerFrame } from '../utils/connectors/json-protocol';
 import { createCallState, type CallState } from './call-state';
@@ -12,6 +12,7 @@ import type { AuthOutcome, ControlFrame, ControlResultFrame, DialFrame, DialResu
 import { createStreamServer } from './protocol/stream-server';
 import { controlSubject, dialSubject, EVENT_SUBJECTS, subjectToken } from './subjects';
 import { tokenVerifier } from './tokens';
+import { refuseUpgrade, trackSockets } from './protocol/open-sockets';
 
 const CONTROL_TIMEOUT_MS = 2800;
 
@@ -173,7 +174,6 @@ export async function startEdge(o: { config: BridgeConfig; baseDir: string; nats
 
   const wsPath = config.edge.path;
   const ssePath = `${wsPath.replace(/\/$/, '')}/events`;
-  const sockets = new Set<Socket>();
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://edge');
     if (url.pathname === ssePath && (req.method === 'GET' || req.method === 'OPTIONS')) return stream.sse(req, res, url);
@@ -184,13 +184,10 @@ export async function startEdge(o: { config: BridgeConfig; baseDir: string; nats
     }
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
+  const sockets = trackSockets(server);
   server.on('upgrade', (req, socket, head) => {
     if (new URL(req.url ?? '/', 'http://edge').pathname === wsPath) return stream.upgrade(req, socket, head);
-    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    refuseUpgrade(socket);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -210,7 +207,7 @@ export async function startEdge(o: { config: BridgeConfig; baseDir: string; nats
       messages.stop();
       watch.stop();
       stream.close();
-      for (const s of sockets) s.destroy();
+      sockets.destroyAll();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { createEventHub } from './event-hub';
 import { handleControl } from './control-api';
 import { peoplePage } from './people-page';
@@ -14,6 +14,7 @@ import { createStreamServer } from '../../bridge/protocol/stream-server';
 import type { CallFrame } from '../../utils/connectors/json-protocol';
 import { createDialHandler, DIAL_TIMING, type DialTiming } from './dial-handler';
 import { SIM_USERS } from './sim-users';
+import { refuseUpgrade, trackSockets } from '../../bridge/protocol/open-sockets';
 
 export interface SimulatorOptions {
   /** 0 (default) picks a free port; read the real one from `port`. */
@@ -157,7 +158,6 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const stream = createStreamServer(backend, { heartbeatMs: opts.heartbeatMs ?? 15_000, allowQueryToken: true });
   const registry = stream.registry;
   hub.onPublish((f) => stream.publish(f));
-  const sockets = new Set<Socket>();
   let sim: Simulator | undefined;
 
   const server: Server = createServer((req, res) => {
@@ -178,15 +178,12 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     }
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
+  const sockets = trackSockets(server);
   server.on('upgrade', (req, socket, head) => {
     if (opts.plugin?.handleUpgrade(req, socket, head)) return;
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     if (path === '/stream') return stream.upgrade(req, socket, head);
-    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    refuseUpgrade(socket);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -245,7 +242,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       player.stop();
       stream.close();
       await opts.plugin?.close?.();
-      for (const s of sockets) s.destroy();
+      sockets.destroyAll();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
