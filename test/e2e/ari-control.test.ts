@@ -75,11 +75,15 @@ describe.each(BROWSERS)('ARI control mode in %s', (kind) => {
   const continued = (from: number) => () => requestsSince(from).find((r) => r.path.endsWith('/continue'));
   const stasisApp = () => peers.ari.state().clients.find((c) => c.apps.includes(APP));
 
-  /** Stores settings; a changed connection reconnects, other changes are taken at once by the worker. */
-  async function configure(s: object, reconnects: boolean) {
+  /**
+   * Stores settings; a changed connection reconnects (as ARI user `reconnectsAs`), other changes are
+   * taken at once by the worker. Waiting for the new user's socket, not for any new socket: a
+   * connection of the old settings still under way (a worker just woken) must not count.
+   */
+  async function configure(s: object, reconnectsAs?: string) {
     const connects = peers.ari.state().connects;
     await ext.configure({ ...s, advanced: { lookupTimeoutMs: LOOKUP_TIMEOUT_MS } });
-    if (reconnects) await waitFor('the extension to (re)connect as the Stasis app', () => (peers.ari.state().connects > connects && stasisApp()) || undefined, 20_000);
+    if (reconnectsAs) await waitFor(`the extension to (re)connect as the Stasis app, as ${reconnectsAs}`, () => (peers.ari.state().connects > connects && stasisApp()?.user === reconnectsAs) || undefined, 20_000);
     else await new Promise((r) => setTimeout(r, 500));
   }
 
@@ -92,7 +96,7 @@ describe.each(BROWSERS)('ARI control mode in %s', (kind) => {
   beforeAll(async () => {
     peers = await startControlPeers();
     ext = await launchWithExtension(kind);
-    await configure(settings('cti:secret', lookup()), true);
+    await configure(settings('cti:secret', lookup()), 'cti');
   });
   afterAll(async () => {
     await ext?.close();
@@ -100,7 +104,7 @@ describe.each(BROWSERS)('ARI control mode in %s', (kind) => {
   });
 
   it('claims the Stasis app the dialplan names beside an events app of its own, subscribed to the whole PBX', () => {
-    expect(stasisApp()).toEqual({ app: expect.stringMatching(/^ctipop-100-events-[a-z0-9]+$/), apps: [expect.stringMatching(/^ctipop-100-events-/), APP], subscribeAll: true, replaced: false });
+    expect(stasisApp()).toEqual({ user: 'cti', app: expect.stringMatching(/^ctipop-100-events-[a-z0-9]+$/), apps: [expect.stringMatching(/^ctipop-100-events-/), APP], subscribeAll: true, replaced: false });
   });
 
   it("renames Carol's call and sets her account code on the channel, then continues it, and the pop shows the new name", async () => {
@@ -129,7 +133,7 @@ describe.each(BROWSERS)('ARI control mode in %s', (kind) => {
   });
 
   it('continues at once when no lookup is configured', async () => {
-    await configure(settings('cti:secret', { inboundUrl: '' }), false);
+    await configure(settings('cti:secret', { inboundUrl: '' }));
     const from = play(inbound('control-nolookup', '+15550002222'));
     const cont = await waitFor('the continue', continued(from), 10_000);
     expect(requestsSince(from).map((r) => r.path.split('/').at(-1))).toEqual(['continue']);
@@ -137,7 +141,7 @@ describe.each(BROWSERS)('ARI control mode in %s', (kind) => {
   });
 
   it('continues within its own deadline when the CRM hangs', async () => {
-    await configure(settings('cti:secret', lookup()), false);
+    await configure(settings('cti:secret', lookup()));
     await peers.crm.setMode({ hang: true, paths: ['/cti/lookup'] });
     try {
       const from = play(inbound('control-hang', '+15551234567'));
@@ -176,7 +180,7 @@ describe.each(BROWSERS)('ARI control mode in %s', (kind) => {
   });
 
   it('with a read-only ARI user: the reply is shown, the PBX refuses to apply it (403) and says so, and the call still goes on', async () => {
-    await configure(settings('viewer:secret', lookup()), true);
+    await configure(settings('viewer:secret', lookup()), 'viewer');
     const from = play(inbound('control-readonly', '+15551234567'));
     const refused = await waitFor('the refused request', () => requestsSince(from).find((r) => r.status === 403), 10_000);
     expect(refused.user).toBe('viewer');

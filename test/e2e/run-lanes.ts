@@ -16,7 +16,7 @@
  * the machine's load average, and written to test/e2e/out/lanes.json.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import type { BrowserKind } from './harness/launch';
@@ -27,7 +27,7 @@ const CPU_LANES = Number(process.env.CTIPOP_E2E_LANES ?? 2);
 /** Jobs that mostly wait: they run beside the CPU lanes. */
 const WAITING = ['worker-lifetime'];
 /** Slowest files first (seconds per browser on a quiet 2-core machine), so no long job starts last. */
-const LONGEST_FIRST = ['accessibility', 'transports', 'crm-faults', 'bridge-browsers', 'click-to-dial', 'stream-kills', 'ari-control', 'update'];
+const LONGEST_FIRST = ['transports', 'accessibility', 'crm-faults', 'bridge-browsers', 'click-to-dial', 'ari-control', 'stream-kills', 'ui-sidepanel', 'hostile-input', 'worker-stop'];
 
 interface Job {
   file: string;
@@ -48,6 +48,19 @@ function e2eFiles(dir = 'test/e2e'): string[] {
   return readdirSync(`${ROOT}${dir}`, { withFileTypes: true }).flatMap((d) =>
     d.isDirectory() ? (d.name === 'harness' || d.name.startsWith('.') || d.name === 'out' ? [] : e2eFiles(`${dir}/${d.name}`)) : d.name.endsWith('.test.ts') ? [`${dir}/${d.name}`] : [],
   );
+}
+
+/**
+ * The browsers a file has suites for, read from how it picks them (harness/lanes.ts): `BROWSERS` or
+ * `inLane(variable)` means both, `inLane('chromium')` one. A job for a browser the file skips would
+ * cost a vitest start and nothing else (5 s each, measured).
+ */
+function browsersOf(file: string): BrowserKind[] {
+  const text = readFileSync(`${ROOT}${file}`, 'utf8');
+  if (/\bBROWSERS\b|\binLane\(\s*[^'"\s]/.test(text)) return BROWSERS;
+  const named = BROWSERS.filter((b) => text.includes(`inLane('${b}')`));
+  if (named.length === 0) throw new Error(`${file} picks no browser: use BROWSERS or inLane() from harness/lanes.ts`);
+  return named;
 }
 
 function runJob(job: Job): Promise<Done> {
@@ -79,7 +92,7 @@ const filters = process.argv.slice(2);
 const files = e2eFiles()
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x.replace(/^\.\//, ''))))
   .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
-const jobs = files.flatMap((file) => BROWSERS.map((browser) => ({ file, browser })));
+const jobs = files.flatMap((file) => browsersOf(file).map((browser) => ({ file, browser })));
 const waiting = jobs.filter((j) => WAITING.includes(name(j.file)));
 
 mkdirSync(OUT_DIR, { recursive: true });

@@ -49,6 +49,8 @@ export interface AriControlRecord {
 
 interface Client {
   ws: WebSocket;
+  /** The ARI user the socket authenticated as. */
+  user: string;
   /** The first of `apps`: what non-Stasis events name as their application. */
   app: string;
   /** `app=a,b,c` registers several applications on one socket, as in Asterisk (the bridge does). */
@@ -303,7 +305,8 @@ export function createAriEmulator(o: AriEmulatorOptions = {}) {
         refuse(socket, 503, 'Service Unavailable');
         return true;
       }
-      if (!authenticate(req, url, credentials)) {
+      const user = authenticate(req, url, credentials);
+      if (!user) {
         refuse(socket, 401, 'Unauthorized');
         return true;
       }
@@ -322,7 +325,7 @@ export function createAriEmulator(o: AriEmulatorOptions = {}) {
             c.lost.add(taken);
           }
         }
-        const client: Client = { ws, app, apps, subscribeAll: url.searchParams.get('subscribeAll') === 'true', lost: new Set() };
+        const client: Client = { ws, user: user.username, app, apps, subscribeAll: url.searchParams.get('subscribeAll') === 'true', lost: new Set() };
         clients.add(client);
         connects++;
         ws.on('message', (data) => answerRest(client, String(data)));
@@ -364,7 +367,7 @@ export function createAriEmulator(o: AriEmulatorOptions = {}) {
     /** Channels waiting in Stasis now. */
     parkedChannels: () => [...parked.keys()],
     /** `connects` counts every event socket accepted since the start (reconnects included). */
-    state: () => ({ clients: [...clients].map((c) => ({ app: c.app, apps: liveApps(c), subscribeAll: c.subscribeAll, replaced: silenced(c) })), framesSent, connects }),
+    state: () => ({ clients: [...clients].map((c) => ({ user: c.user, app: c.app, apps: liveApps(c), subscribeAll: c.subscribeAll, replaced: silenced(c) })), framesSent, connects }),
     /** Forget every channel (a PBX restart): timers stop, ids start again. */
     reset() {
       for (const t of timers) clearTimeout(t);
