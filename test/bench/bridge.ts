@@ -1,4 +1,9 @@
+import { loadavg } from 'node:os';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { connect } from 'nats';
 import WebSocket from 'ws';
+import { createEndpointTranslator } from '../../bridge/endpoint-translator';
+import type { StoredFrame } from '../../bridge/frames';
 import { createAriTranslator } from '../../utils/connectors/ari-translate';
 import { ariEventsUrl } from '../../utils/connectors/ari-urls';
 import { inboundCalls } from '../bridge/bridge-calls';
@@ -30,6 +35,14 @@ interface Row {
   p50Ms: number;
   p95Ms: number;
   maxMs: number;
+  /** p50/p95 per stage (bridge): emulation → ingest translated it → stored (JetStream, as a consumer sees it) → client. */
+  stages?: Record<string, [number, number]>;
+  /** This process's event loop: p99 and max delay (ms); GC pauses: total ms and the longest. */
+  loopP99Ms: number;
+  loopMaxMs: number;
+  gcMs: number;
+  gcMaxMs: number;
+  load: string;
 }
 
 const pct = (xs: number[], p: number) => {
@@ -40,13 +53,36 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function run(n: number, direct: boolean): Promise<Row> {
   const endpoints = Array.from({ length: n }, (_, i) => `PJSIP/${1000 + i}`);
-  const rig = await startBridgeRig({ endpoints, edges: 2 });
+  // Per-stage times of each event (endpoint|callId|type), to see where the latency goes.
+  const ingestAt = new Map<string, number>();
+  const storedAt = new Map<string, number>();
+  const stageGaps: Record<string, number[]> = { 'emulation→ingest': [], 'ingest→stored': [], 'stored→client': [] };
+  const rig = await startBridgeRig({
+    endpoints,
+    edges: 2,
+    emulation: { stampOnSend: true },
+    translator: (pbx) => {
+      const t = createEndpointTranslator(pbx);
+      return { ...t, handle: (raw) => {
+        const out = t.handle(raw);
+        const at = Date.now();
+        for (const { endpoint, event } of out) if (!ingestAt.has(`${endpoint}|${event.callId}|${event.type}`)) ingestAt.set(`${endpoint}|${event.callId}|${event.type}`, at);
+        return out;
+      } };
+    },
+  });
   const latencies: number[] = [];
   const seen = new Map<string, number>();
   const count = (endpoint: string, callId: string, type: string, at: number, receivedAt: number) => {
     const key = `${endpoint}|${callId}|${type}`;
     seen.set(key, (seen.get(key) ?? 0) + 1);
     latencies.push(receivedAt - at);
+    if (direct || !LIFECYCLE.has(type)) return;
+    const i = ingestAt.get(key);
+    const st = storedAt.get(key);
+    if (i !== undefined) stageGaps['emulation→ingest']!.push(i - at);
+    if (i !== undefined && st !== undefined) stageGaps['ingest→stored']!.push(st - i);
+    if (st !== undefined) stageGaps['stored→client']!.push(receivedAt - st);
   };
   const closers: (() => void)[] = [];
   try {
@@ -60,8 +96,18 @@ async function run(n: number, direct: boolean): Promise<Row> {
         });
         closers.push(() => ws.terminate());
       }
-      await waitFor(() => rig.emulator.state().clients.length >= n + 2, 60_000, 'direct ARI sockets');
+      await waitFor(() => rig.emulator.state().clients.length >= n + 1, 60_000, 'direct ARI sockets');
     } else {
+      // What the edges' consumers see: a consumer of the whole stream in this process.
+      const nc = await connect({ servers: rig.cluster.urls });
+      const messages = await (await nc.jetstream().consumers.get(rig.config.stream.name)).consume();
+      void (async () => {
+        for await (const m of messages) {
+          const f = JSON.parse(m.string()) as StoredFrame;
+          storedAt.set(`${f.users[0]}|${f.callId}|${f.event}`, Date.now());
+        }
+      })();
+      closers.push(() => { messages.stop(); void nc.close(); });
       const urls = rig.edges.map((e) => e!.wsUrl);
       const clients = endpoints.map((endpoint, i) => {
         const c = bridgeClient({ urls: () => [urls[i % urls.length]!], token: rig.token([endpoint]).token, endpoints: [endpoint], onEvent: (e, at) => count(endpoint, e.callId, e.type, e.at, at) });
@@ -73,6 +119,11 @@ async function run(n: number, direct: boolean): Promise<Row> {
     }
     const total = CALLS_PER_SECOND * SECONDS;
     const gap = 1000 / CALLS_PER_SECOND;
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    const gcs: number[] = [];
+    const gcObserver = new PerformanceObserver((list) => { for (const e of list.getEntries()) gcs.push(e.duration); });
+    gcObserver.observe({ entryTypes: ['gc'] });
+    loop.enable();
     const start = Date.now();
     for (let k = 0; k < total; k++) {
       const endpoint = endpoints[k % n]!;
@@ -81,21 +132,33 @@ async function run(n: number, direct: boolean): Promise<Row> {
       if (due > Date.now()) await sleep(due - Date.now());
     }
     const expected = total * EVENTS_PER_CALL;
-    const delivered = () => [...seen.keys()].filter((k) => LIFECYCLE.has(k.split('|').pop()!)).length;
-    await waitFor(() => delivered() >= expected, 20_000, 'every event').catch(() => undefined);
-    await sleep(500);
+    let delivered = 0;
+    for (const [k, v] of seen) if (v && LIFECYCLE.has(k.slice(k.lastIndexOf('|') + 1))) delivered += 1;
+    // The last calls end 1.5 s after they start; then wait for stragglers, counting once a second.
+    await sleep(2000);
+    const countDelivered = () => [...seen.keys()].filter((k) => LIFECYCLE.has(k.slice(k.lastIndexOf('|') + 1))).length;
+    for (let waited = 0; (delivered = countDelivered()) < expected && waited < 20_000; waited += 1000) await sleep(1000);
+    loop.disable();
+    gcObserver.disconnect();
     const duplicated = [...seen.values()].reduce((a, v) => a + (v - 1), 0);
     return {
       mode: direct ? 'direct ARI' : 'bridge',
       clients: n,
-      pbxConnections: direct ? n : rig.emulator.state().clients.length,
+      // As the emulation sees them: ARI event sockets open at the end of the run.
+      pbxConnections: rig.emulator.state().clients.length,
       calls: total,
-      delivered: delivered(),
-      lost: expected - delivered(),
+      delivered,
+      lost: expected - delivered,
       duplicated,
       p50Ms: pct(latencies, 50),
       p95Ms: pct(latencies, 95),
       maxMs: pct(latencies, 100),
+      ...(direct ? {} : { stages: Object.fromEntries(Object.entries(stageGaps).map(([k, xs]) => [k, [pct(xs, 50), pct(xs, 95)] as [number, number]])) }),
+      loopP99Ms: Math.round(loop.percentile(99) / 1e6),
+      loopMaxMs: Math.round(loop.max / 1e6),
+      gcMs: Math.round(gcs.reduce((a, b) => a + b, 0)),
+      gcMaxMs: Math.round(Math.max(0, ...gcs)),
+      load: loadavg().map((x) => x.toFixed(2)).join(' '),
     };
   } finally {
     for (const c of closers) c();
