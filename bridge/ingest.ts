@@ -215,7 +215,7 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
   }
 
   let live: Connection | undefined;
-  let next: { link: Connection; buffered: string[]; timer: NodeJS.Timeout } | undefined;
+  let next: { link: Connection; buffered: string[]; interrupted: boolean; timer: NodeJS.Timeout } | undefined;
 
   function onFrame(from: Connection, raw: string) {
     let frame: { type?: unknown; application?: unknown };
@@ -237,26 +237,28 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
   /** Registers the applications this instance needs now on a new socket (see eventSocket). */
   function switchSocket(withStasis: boolean) {
     if (!listening) return;
+    // A handover still under way (the lease came and went at once): what its socket heard is lost.
+    const interrupted = next !== undefined;
     if (next) {
       clearTimeout(next.timer);
       next.link.stop();
     }
     const link = eventSocket(withStasis, true);
     // Without the old socket's ApplicationReplaced (it died meanwhile), take the new one as is.
-    next = { link, buffered: [], timer: setTimeout(() => finishHandover(true), HANDOVER_MS) };
+    next = { link, buffered: [], interrupted, timer: setTimeout(() => finishHandover(true), HANDOVER_MS) };
     link.start();
   }
 
   function finishHandover(late = false) {
     if (!next) return;
-    const { link, buffered, timer } = next;
+    const { link, buffered, interrupted, timer } = next;
     clearTimeout(timer);
     next = undefined;
     live?.stop();
     live = link;
     if (late) log('ari-handover-late', { pbx: pbx.id });
     for (const raw of buffered) onFrame(link, raw);
-    if (late) void reconcileNow();
+    if (late || interrupted) void reconcileNow();
   }
 
   async function reconcileNow() {
