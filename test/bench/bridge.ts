@@ -42,6 +42,8 @@ interface Row {
   loopMaxMs: number;
   gcMs: number;
   gcMaxMs: number;
+  /** This process (emulation, ingest, edges, clients; not the nats-servers): CPU time over wall time, % of one core. */
+  cpuPct: number;
   load: string;
 }
 
@@ -87,6 +89,11 @@ async function run(n: number, direct: boolean): Promise<Row> {
   const closers: (() => void)[] = [];
   try {
     if (direct) {
+      // Browsers on ARI directly: no bridge running beside them (the idle NATS cluster stays).
+      await rig.killEdge(0);
+      await rig.killEdge(1);
+      await rig.crashIngest(0);
+      await waitFor(() => rig.emulator.state().clients.length === 0, 10_000, 'the ingest to leave ARI');
       for (const [i, endpoint] of endpoints.entries()) {
         const t = createAriTranslator({ endpoints: [endpoint], app: `direct-${i}` });
         const ws = new WebSocket(ariEventsUrl(rig.sim.url, `direct-${i}`, 'cti:secret'));
@@ -96,7 +103,7 @@ async function run(n: number, direct: boolean): Promise<Row> {
         });
         closers.push(() => ws.terminate());
       }
-      await waitFor(() => rig.emulator.state().clients.length >= n + 1, 60_000, 'direct ARI sockets');
+      await waitFor(() => rig.emulator.state().clients.length >= n, 60_000, 'direct ARI sockets');
     } else {
       // What the edges' consumers see: a consumer of the whole stream in this process.
       const nc = await connect({ servers: rig.cluster.urls });
@@ -124,6 +131,7 @@ async function run(n: number, direct: boolean): Promise<Row> {
     const gcObserver = new PerformanceObserver((list) => { for (const e of list.getEntries()) gcs.push(e.duration); });
     gcObserver.observe({ entryTypes: ['gc'] });
     loop.enable();
+    const cpu = process.cpuUsage();
     const start = Date.now();
     for (let k = 0; k < total; k++) {
       const endpoint = endpoints[k % n]!;
@@ -133,13 +141,14 @@ async function run(n: number, direct: boolean): Promise<Row> {
     }
     const expected = total * EVENTS_PER_CALL;
     let delivered = 0;
-    for (const [k, v] of seen) if (v && LIFECYCLE.has(k.slice(k.lastIndexOf('|') + 1))) delivered += 1;
     // The last calls end 1.5 s after they start; then wait for stragglers, counting once a second.
     await sleep(2000);
     const countDelivered = () => [...seen.keys()].filter((k) => LIFECYCLE.has(k.slice(k.lastIndexOf('|') + 1))).length;
     for (let waited = 0; (delivered = countDelivered()) < expected && waited < 20_000; waited += 1000) await sleep(1000);
     loop.disable();
     gcObserver.disconnect();
+    const used = process.cpuUsage(cpu);
+    const cpuPct = Math.round(((used.user + used.system) / 1000 / (Date.now() - start)) * 100);
     const duplicated = [...seen.values()].reduce((a, v) => a + (v - 1), 0);
     return {
       mode: direct ? 'direct ARI' : 'bridge',
@@ -158,6 +167,7 @@ async function run(n: number, direct: boolean): Promise<Row> {
       loopMaxMs: Math.round(loop.max / 1e6),
       gcMs: Math.round(gcs.reduce((a, b) => a + b, 0)),
       gcMaxMs: Math.round(Math.max(0, ...gcs)),
+      cpuPct,
       load: loadavg().map((x) => x.toFixed(2)).join(' '),
     };
   } finally {
@@ -175,9 +185,12 @@ for (const n of SIZES) {
   console.error(JSON.stringify(rows.at(-1)));
 }
 console.log(`\nBridge fan-out: ${CALLS_PER_SECOND} calls/s for ${SECONDS} s, ${EVENTS_PER_CALL} events per call, on this machine (${(await import('node:os')).cpus().length} cores)`);
-console.log('| mode | clients | PBX connections | calls | delivered | lost | duplicated | p50 ms | p95 ms | max ms |');
-console.log('|---|---|---|---|---|---|---|---|---|---|');
-for (const r of rows) console.log(`| ${r.mode} | ${r.clients} | ${r.pbxConnections} | ${r.calls} | ${r.delivered} | ${r.lost} | ${r.duplicated} | ${r.p50Ms} | ${r.p95Ms} | ${r.maxMs} |`);
+console.log('| mode | clients | PBX connections | calls | delivered | lost | duplicated | p50 ms | p95 ms | max ms | loop p99/max ms | GC ms (max) | CPU % | load |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+for (const r of rows) console.log(`| ${r.mode} | ${r.clients} | ${r.pbxConnections} | ${r.calls} | ${r.delivered} | ${r.lost} | ${r.duplicated} | ${r.p50Ms} | ${r.p95Ms} | ${r.maxMs} | ${r.loopP99Ms}/${r.loopMaxMs} | ${r.gcMs} (${r.gcMaxMs}) | ${r.cpuPct} | ${r.load} |`);
+console.log('\nBridge latency by stage, p50/p95 ms (emulation → ingest translated → stored, as a stream consumer sees it → client):');
+for (const r of rows.filter((x) => x.stages)) console.log(`  ${r.clients} clients: ${Object.entries(r.stages!).map(([k, [a, b]]) => `${k} ${a}/${b}`).join(', ')}`);
+console.log('Notes: latency counts from the frame leaving the emulation (stampOnSend; the emulation holds frames up to 30 ms to scramble their order as Asterisk may, which is harness, not bridge). Everything but the nats-servers runs in this one Node process (emulation, ingest, both edges, every client), so its event-loop lag is in every figure; a deployment runs them apart.');
 const big = rows.filter((r) => r.mode === 'bridge').at(-1)!;
 console.log(JSON.stringify({ clients: big.clients, pbxConnections: big.pbxConnections, delivered: big.delivered, lost: big.lost, duplicated: big.duplicated, p50Ms: big.p50Ms, p95Ms: big.p95Ms }));
 process.exit(0);
