@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 import phoneMetadata from 'libphonenumber-js/metadata.min.json';
-import { splitPhoneMetadata } from './utils/templates/phone-metadata';
+import { phoneMetadataIndex, splitPhoneMetadata } from './utils/templates/phone-metadata';
 import { ICON_SIZES, writeIcons } from './build/write-icons';
 
 // The public half of the key that pins the Chrome extension ID (hhmelekflmhphgkmcllpnfjdelffndei),
@@ -17,8 +17,10 @@ export default defineConfig({
   vite: () => ({ plugins: [preact()] }),
   hooks: {
     'build:publicAssets': (wxt, files) => {
-      // One number-plan file per calling code, loaded by the worker when a call needs it
-      // (utils/templates/phone-metadata.ts), so background.js does not carry every country's.
+      // One number-plan file per calling code, loaded by the worker when a call needs it, and the
+      // index naming the countries of each code (utils/templates/phone-metadata.ts), so
+      // background.js carries neither.
+      files.push({ relativeDest: 'phone-metadata/index.json', contents: JSON.stringify(phoneMetadataIndex(phoneMetadata)) });
       for (const [code, part] of splitPhoneMetadata(phoneMetadata)) {
         files.push({ relativeDest: `phone-metadata/${code}.json`, contents: JSON.stringify(part) });
       }

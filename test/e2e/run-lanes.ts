@@ -1,63 +1,97 @@
 /**
- * `npm run test:e2e`: every e2e file, in two lanes side by side — one vitest process per browser
- * (`CTIPOP_BROWSER=chromium|firefox`, see harness/lanes.ts), each running its files one at a time.
- * A file's Chromium suites run in the Chromium lane and its Firefox suites in the Firefox lane, so
- * two browsers of the same kind never run at once: the policy test's machine-wide Chromium policy
- * never meets another test's Chromium, and Firefox's policies.json never meets another Firefox.
+ * `npm run test:e2e`: every e2e file once per browser, each (file, browser) pair a job of its own
+ * (a vitest process with `CTIPOP_BROWSER` set, see harness/lanes.ts), run side by side.
  *
- * Arguments go to both vitest processes (`npm run test:e2e -- test/e2e/first-pop.test.ts`).
- * Output lines carry their lane; at the end each file's wall time per lane is printed, slowest
- * first, with the machine's load average, and written to test/e2e/out/lanes.json.
+ * Two jobs that work the CPU run at a time, one per core of the 2-core machine we test on; more
+ * made the same tests slower, not the run shorter. The worker-lifetime jobs are mostly waiting
+ * (minutes of sparse traffic, an idle worker, an outage), so they start at once in lanes of their
+ * own and do not hold a CPU lane. The other jobs start longest first (LONGEST_FIRST, measured),
+ * then in name order, each as soon as a lane is free. Jobs share nothing machine-wide: every test
+ * starts its own servers on free ports, its own browser profile, and the policy test's browsers
+ * read their policy in a mount namespace of their own (harness/policy.ts); what tests write to
+ * test/e2e/out/ is merged under a lock (harness/out-files.ts).
+ *
+ * Arguments are file filters (`npm run test:e2e -- first-pop transports`); none means every file.
+ * Output lines carry their job; at the end each job's wall time is printed, slowest first, with
+ * the machine's load average, and written to test/e2e/out/lanes.json.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { relative } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { BrowserKind } from './harness/launch';
 import { OUT_DIR, ROOT } from './harness/paths';
 
-const LANES = ['chromium', 'firefox'] as const;
-type Lane = (typeof LANES)[number];
+const BROWSERS: BrowserKind[] = ['chromium', 'firefox'];
+const CPU_LANES = Number(process.env.CTIPOP_E2E_LANES ?? 2);
+/** Jobs that mostly wait: they run beside the CPU lanes. */
+const WAITING = ['worker-lifetime'];
+/** Slowest files first (seconds per browser on a quiet 2-core machine), so no long job starts last. */
+const LONGEST_FIRST = ['accessibility', 'transports', 'crm-faults', 'bridge-browsers', 'click-to-dial', 'stream-kills', 'ari-control', 'update'];
 
-interface VitestJson {
-  testResults: { name: string; startTime: number; endTime: number; status: string }[];
+interface Job {
+  file: string;
+  browser: BrowserKind;
+}
+interface Done extends Job {
+  code: number;
+  s: number;
 }
 
-function runLane(lane: Lane, args: string[]): Promise<{ lane: Lane; code: number; ms: number }> {
-  const started = Date.now();
-  const child = spawn(
-    `${ROOT}node_modules/.bin/vitest`,
-    ['run', '--project', 'e2e', '--passWithNoTests', '--reporter=default', '--reporter=json', `--outputFile.json=${OUT_DIR}/lane-${lane}.json`, ...args],
-    { cwd: ROOT, env: { ...process.env, CTIPOP_BROWSER: lane, CTIPOP_CHAOS: process.env.CTIPOP_CHAOS ?? 'short', ...(process.stdout.isTTY ? { FORCE_COLOR: '1' } : { NO_COLOR: '1' }) }, stdio: ['ignore', 'pipe', 'pipe'] },
+const name = (file: string) => file.replace(/^.*\//, '').replace(/\.test\.ts$/, '');
+const rank = (file: string) => {
+  const i = LONGEST_FIRST.indexOf(name(file));
+  return i < 0 ? LONGEST_FIRST.length : i;
+};
+
+function e2eFiles(dir = 'test/e2e'): string[] {
+  return readdirSync(`${ROOT}${dir}`, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? (d.name === 'harness' || d.name.startsWith('.') || d.name === 'out' ? [] : e2eFiles(`${dir}/${d.name}`)) : d.name.endsWith('.test.ts') ? [`${dir}/${d.name}`] : [],
   );
-  const tag = lane === 'chromium' ? '[chromium]' : '[firefox] ';
+}
+
+function runJob(job: Job): Promise<Done> {
+  const started = Date.now();
+  const child = spawn(`${ROOT}node_modules/.bin/vitest`, ['run', '--project', 'e2e', '--passWithNoTests', job.file], {
+    cwd: ROOT,
+    env: { ...process.env, CTIPOP_BROWSER: job.browser, CTIPOP_CHAOS: process.env.CTIPOP_CHAOS ?? 'short', ...(process.stdout.isTTY ? { FORCE_COLOR: '1' } : { NO_COLOR: '1' }) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const tag = `[${job.browser === 'chromium' ? 'C' : 'F'} ${name(job.file)}]`;
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${tag} ${line}\n`));
   }
-  return new Promise((resolve) => child.on('close', (code) => resolve({ lane, code: code ?? 1, ms: Date.now() - started })));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ ...job, code: code ?? 1, s: Math.round((Date.now() - started) / 100) / 10 })));
 }
 
-function fileTimes(lane: Lane): { file: string; s: number; status: string }[] {
-  try {
-    const report = JSON.parse(readFileSync(`${OUT_DIR}/lane-${lane}.json`, 'utf8')) as VitestJson;
-    return report.testResults
-      .map((r) => ({ file: relative(ROOT, r.name), s: Math.round((r.endTime - r.startTime) / 100) / 10, status: r.status }))
-      .sort((a, b) => b.s - a.s);
-  } catch {
-    return [];
-  }
+/** Runs `jobs` in `lanes` lanes, each lane taking the next job as soon as its last one ends. */
+async function runInLanes(jobs: Job[], lanes: number): Promise<Done[]> {
+  const queue = [...jobs];
+  const done: Done[] = [];
+  const lane = async () => {
+    for (let job = queue.shift(); job; job = queue.shift()) done.push(await runJob(job));
+  };
+  await Promise.all(Array.from({ length: Math.min(lanes, jobs.length) }, lane));
+  return done;
 }
+
+const filters = process.argv.slice(2);
+const files = e2eFiles()
+  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x.replace(/^\.\//, ''))))
+  .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+const jobs = files.flatMap((file) => BROWSERS.map((browser) => ({ file, browser })));
+const waiting = jobs.filter((j) => WAITING.includes(name(j.file)));
 
 mkdirSync(OUT_DIR, { recursive: true });
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 const loadBefore = load();
-const results = await Promise.all(LANES.map((lane) => runLane(lane, process.argv.slice(2))));
-const summary = results.map((r) => ({ lane: r.lane, exitCode: r.code, wallS: Math.round(r.ms / 1000), files: fileTimes(r.lane) }));
-writeFileSync(`${OUT_DIR}/lanes.json`, `${JSON.stringify({ at: new Date().toISOString(), loadBefore, loadAfter: load(), lanes: summary }, null, 2)}\n`);
+const started = Date.now();
+const results = (await Promise.all([runInLanes(waiting, waiting.length), runInLanes(jobs.filter((j) => !waiting.includes(j)), CPU_LANES)])).flat();
+const wallS = Math.round((Date.now() - started) / 1000);
+const failed = results.filter((r) => r.code !== 0);
+writeFileSync(`${OUT_DIR}/lanes.json`, `${JSON.stringify({ at: new Date().toISOString(), loadBefore, loadAfter: load(), cpuLanes: CPU_LANES, wallS, jobs: results.sort((a, b) => b.s - a.s) }, null, 2)}\n`);
 
-console.log(`\ne2e lanes (load average before: ${loadBefore}, after: ${load()})`);
-for (const lane of summary) {
-  console.log(`  ${lane.lane}: ${lane.wallS} s, ${lane.exitCode === 0 ? 'passed' : `FAILED (exit ${lane.exitCode})`}`);
-  for (const f of lane.files.filter((x) => x.s > 0)) console.log(`    ${String(f.s).padStart(6)} s  ${f.file}${f.status === 'passed' ? '' : `  (${f.status})`}`);
-}
-process.exit(results.every((r) => r.code === 0) ? 0 : 1);
+console.log(`\ne2e: ${jobs.length} jobs in ${wallS} s, ${CPU_LANES} CPU lanes + ${waiting.length} waiting (load average before: ${loadBefore}, after: ${load()})`);
+for (const r of results) console.log(`  ${String(r.s).padStart(6)} s  ${r.browser.padEnd(8)} ${r.file}${r.code === 0 ? '' : '  FAILED'}`);
+for (const r of failed) console.log(`FAILED: CTIPOP_BROWSER=${r.browser} npx vitest run --project e2e ${r.file}`);
+process.exit(failed.length ? 1 : 0);

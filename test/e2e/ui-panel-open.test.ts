@@ -1,20 +1,15 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchWithExtension, waitFor, type BrowserKind, type ExtensionBrowser } from './harness/launch';
-import { CHROME_ID, OUT_DIR } from './harness/paths';
+import { mergeOutJson } from './harness/out-files';
+import { CHROME_ID } from './harness/paths';
 import { peerSettings, startPeers, type Peers } from './harness/peers';
 import { closeFirefoxSidebar, inUserClick, openChromiumSidePanel, openExtensionTab, stretched } from './harness/ui-pages';
 import { BROWSERS } from './harness/lanes';
 
-const FINDINGS = `${OUT_DIR}/panel-open.json`;
-
 /** Merges one browser's findings into test/e2e/out/panel-open.json. */
 function record(kind: BrowserKind, findings: Record<string, string>) {
-  mkdirSync(OUT_DIR, { recursive: true });
-  const all = existsSync(FINDINGS) ? (JSON.parse(readFileSync(FINDINGS, 'utf8')) as Record<string, unknown>) : {};
-  all[kind] = { measuredAt: new Date().toISOString(), ...findings };
-  writeFileSync(FINDINGS, `${JSON.stringify(all, null, 2)}\n`);
+  mergeOutJson('panel-open.json', { [kind]: { measuredAt: new Date().toISOString(), ...findings } });
 }
 
 type Api = {

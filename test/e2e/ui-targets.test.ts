@@ -59,6 +59,9 @@ describe.each(BROWSERS)('pop-up targets in %s', (kind) => {
     // Match patterns carry no port: the options page asks for `http://127.0.0.1/*` too.
     const hostAccess = kind === 'firefox' && (await grantHost(ext, `http://${new URL(peers.crm.url).hostname}/*`));
     expect(await crmTabs(ext, peers.crm.url)).toEqual([]);
+    // A busy CRM answers the pop slowly, so the second call pops while the first pop's tab is still
+    // loading (Firefox shows no address for it yet): that tab is still the pop tab.
+    if (hostAccess) await peers.crm.setMode({ slow: 2500, paths: ['/pop'] });
     expect(peers.sim.play('inbound-answered', { speed: SPEED }).ok).toBe(true);
     await waitFor('the first pop', () => pops(peers)[0]);
     await callsOver(peers);
@@ -68,12 +71,16 @@ describe.each(BROWSERS)('pop-up targets in %s', (kind) => {
     const ids = pops(peers).map((p) => p.params.id);
     expect(new Set(ids).size).toBe(2);
     const expected = hostAccess ? 1 : 2;
+    let seen: string[] = [];
     const tabs = await waitFor(`${expected} CRM tab(s), the newest showing the second call`, async () => {
-      const t = await crmTabs(ext, peers.crm.url);
-      return t.length === expected && t.some((u) => u.includes(`id=${encodeURIComponent(ids[1]!)}`)) ? t : undefined;
+      seen = await crmTabs(ext, peers.crm.url);
+      return seen.length === expected && seen.some((u) => u.includes(`id=${encodeURIComponent(ids[1]!)}`)) ? seen : undefined;
+    }).catch((e: Error) => {
+      throw new Error(`${e.message}; CRM tabs: ${JSON.stringify(seen)}; pops: ${JSON.stringify(pops(peers).map((p) => p.rawQuery))}`);
     });
     expect(tabs).toHaveLength(expected);
     if (!hostAccess) return;
+    await peers.crm.setMode({ slow: 0, paths: null });
     // The user takes the pop tab elsewhere: the next call must not navigate it away from there.
     const popTab = (await ext.browser.pages()).find((p) => p.url().startsWith(peers.crm.url))!;
     const elsewhere = `${peers.sim.url}/elsewhere`;

@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { launchWithExtension, waitFor, type BrowserKind } from './harness/launch';
-import { OUT_DIR } from './harness/paths';
+import { mergeOutJson } from './harness/out-files';
 import { peerSettings, startPeers, type Peers } from './harness/peers';
 import { spawnChromium } from './harness/spawn-chromium';
 import { inLane } from './harness/lanes';
@@ -19,11 +19,7 @@ const OUTAGE_S = 45;
 const results: Record<string, unknown> = {};
 
 afterAll(() => {
-  mkdirSync(OUT_DIR, { recursive: true });
-  // The other browser's results may come from the other lane (test/e2e/run-lanes.ts): keep them.
-  const file = join(OUT_DIR, 'worker-lifetime.json');
-  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
-  writeFileSync(file, JSON.stringify({ ...previous, ...results }, null, 2));
+  mergeOutJson('worker-lifetime.json', results);
   console.log('worker lifetime:', JSON.stringify(results, null, 2));
 });
 

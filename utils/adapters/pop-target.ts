@@ -22,7 +22,12 @@ function sessionValue<T>(key: string) {
   };
 }
 
-const popTab = sessionValue<{ id: number; origin: string }>('popTab');
+const popTab = sessionValue<{ id: number; origin: string; sentAt?: number }>('popTab');
+/**
+ * Firefox shows no address for a tab whose first page has not loaded yet (a slow CRM): for this
+ * long after we sent it a pop, such a tab is still ours, not one the user took elsewhere.
+ */
+const FIRST_LOAD_MS = 15_000;
 const panelSeen = sessionValue<{ windowId: number | undefined; at: number }>('panelSeen');
 
 type SidePanelApi = { open(o: { windowId: number }): Promise<void> };
@@ -90,7 +95,9 @@ export async function openInTab(url: string, reuse: boolean, focus: boolean): Pr
     if (saved && saved.origin === origin) {
       try {
         const current = await browser.tabs.get(saved.id);
-        if (originOf(current.url ?? (current as { pendingUrl?: string }).pendingUrl) === origin) {
+        const shown = current.url ?? (current as { pendingUrl?: string }).pendingUrl;
+        const firstLoad = shown === undefined && current.status === 'loading' && Date.now() - (saved.sentAt ?? 0) < FIRST_LOAD_MS;
+        if (firstLoad || originOf(shown) === origin) {
           const tab = await browser.tabs.update(saved.id, { url, active: focus });
           if (focus && tab?.windowId !== undefined) await browser.windows.update(tab.windowId, { focused: true });
           return saved.id;
@@ -101,7 +108,7 @@ export async function openInTab(url: string, reuse: boolean, focus: boolean): Pr
     }
   }
   const tab = await browser.tabs.create({ url, active: focus });
-  if (tab.id !== undefined) await popTab.set({ id: tab.id, origin });
+  if (tab.id !== undefined) await popTab.set({ id: tab.id, origin, sentAt: Date.now() });
   return tab.id;
 }
 

@@ -1,8 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { CrmRequest, DemoCrm } from '../../sim/demo-crm';
 import type { Peers } from '../harness/peers';
 import { ringingCall } from '../harness/bench-peers';
-import { OUT_DIR } from '../harness/paths';
+import { mergeOutJson } from '../harness/out-files';
 
 /** `CTIPOP_CHAOS=short` (what `npm test` runs): fewer repetitions, same cases. */
 export const SHORT = process.env.CTIPOP_CHAOS === 'short';
@@ -62,11 +61,7 @@ export function tally(crm: DemoCrm, numbers: string[], kind: 'pop' | 'postcall',
 
 /** Appends one case's counts to test/e2e/out/chaos.json (summarised in README's chaos section) and prints them. */
 export function report(name: string, counts: Record<string, unknown>): void {
-  mkdirSync(OUT_DIR, { recursive: true });
-  const file = `${OUT_DIR}/chaos.json`;
-  const all = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
-  all[name] = { ...counts, mode: SHORT ? 'short' : 'full', at: new Date().toISOString() };
-  writeFileSync(file, JSON.stringify(all, null, 2));
+  mergeOutJson('chaos.json', { [name]: { ...counts, mode: SHORT ? 'short' : 'full', at: new Date().toISOString() } });
   console.log(`chaos ${name}: ${JSON.stringify(counts)}`);
 }
 

@@ -3,10 +3,9 @@ import type { BrowserKind } from './launch';
 const ALL: BrowserKind[] = ['chromium', 'firefox'];
 
 /**
- * The browsers this vitest process tests. `npm test` runs the e2e files in two lanes side by side
- * (test/e2e/run-lanes.ts), one process per browser with `CTIPOP_BROWSER` set: each file runs its
- * Chromium half in one lane and its Firefox half in the other, so each lane starts one kind of
- * browser only, one file at a time. Unset: both browsers, one after the other.
+ * The browsers this vitest process tests. `npm test` runs every e2e file once per browser, each
+ * (file, browser) pair a vitest process of its own with `CTIPOP_BROWSER` set (test/e2e/run-lanes.ts),
+ * so a file's Chromium and Firefox halves run as separate jobs. Unset: both, one after the other.
  */
 export const BROWSERS: BrowserKind[] = (() => {
   const only = process.env.CTIPOP_BROWSER;
@@ -19,8 +18,8 @@ export const BROWSERS: BrowserKind[] = (() => {
 export const inLane = (kind: BrowserKind): boolean => BROWSERS.includes(kind);
 
 /**
- * Launchers call this first: a browser started outside its lane would run beside the other lane's
- * files (the Chromium lane has the machine-wide policy test), so it is an error, not a slowdown.
+ * Launchers call this first: a suite that starts a browser outside its job's browser would run in
+ * both jobs of its file, twice, and beside itself; so it is an error, not a slowdown.
  */
 export function assertInLane(kind: BrowserKind): void {
   if (!inLane(kind)) throw new Error(`this process tests ${BROWSERS.join(' and ')} only (CTIPOP_BROWSER): select the ${kind} suites with describe.each(BROWSERS) or describe.runIf(inLane('${kind}'))`);

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { ROOT } from './paths';
 
 export interface PreviousRelease {
@@ -31,14 +31,23 @@ export function buildPreviousRelease(): PreviousRelease {
   const dir = `${ROOT}test/e2e/.scratch/release-${commit.slice(0, 12)}`;
   const chromeDir = `${dir}/.output/chrome-mv3`;
   const firefoxDir = `${dir}/.output/firefox-mv3`;
-  if (!existsSync(`${chromeDir}/manifest.json`) || !existsSync(`${firefoxDir}/manifest.json`)) {
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    execFileSync('sh', ['-c', `git archive ${commit} | tar -x -C "${dir}"`], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-    symlinkSync(`${ROOT}node_modules`, `${dir}/node_modules`, 'dir');
+  const complete = () => existsSync(`${chromeDir}/manifest.json`) && existsSync(`${firefoxDir}/manifest.json`);
+  if (!complete()) {
+    // The Chromium and Firefox jobs of update.test.ts may build at the same time (run-lanes.ts):
+    // each builds in a folder of its own and moves it into place; the second finds the first
+    // one's complete build there and drops its own.
+    const building = `${dir}.${process.pid}`;
+    mkdirSync(building, { recursive: true });
+    execFileSync('sh', ['-c', `git archive ${commit} | tar -x -C "${building}"`], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    symlinkSync(`${ROOT}node_modules`, `${building}/node_modules`, 'dir');
     const env = { ...process.env, CTIPOP_OUTDIR: '.output' };
     for (const args of [['build'], ['build', '-b', 'firefox', '--mv3']]) {
-      execFileSync(`${ROOT}node_modules/.bin/wxt`, args, { cwd: dir, env, stdio: ['ignore', 'ignore', 'inherit'] });
+      execFileSync(`${ROOT}node_modules/.bin/wxt`, args, { cwd: building, env, stdio: ['ignore', 'ignore', 'inherit'] });
+    }
+    if (complete()) rmSync(building, { recursive: true, force: true });
+    else {
+      rmSync(dir, { recursive: true, force: true });
+      renameSync(building, dir);
     }
   }
   const version = (JSON.parse(readFileSync(`${chromeDir}/manifest.json`, 'utf8')) as { version: string }).version;

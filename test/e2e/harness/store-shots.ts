@@ -10,6 +10,9 @@ export const STORE_SHOTS_DIR = `${OUT_DIR}/store`;
 
 /** A page's current view at `width`×800, as PNG bytes. */
 export async function shoot(page: Page, width: number): Promise<Uint8Array> {
+  // Headless Chromium paints no frame for a tab behind another: its screenshot waits until the
+  // protocol times out (measured: 100–180 s of the accessibility test).
+  await page.bringToFront();
   await page.setViewport({ width, height: STORE_SIZE.height });
   await new Promise((r) => setTimeout(r, 300));
   return page.screenshot({ type: 'png' });

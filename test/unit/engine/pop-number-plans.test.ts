@@ -1,3 +1,4 @@
+import full from 'libphonenumber-js/metadata.min.json';
 import { describe, expect, it, vi } from 'vitest';
 import type { CallEvent } from '@/utils/calls/call-event';
 import { settingsSchema, type SettingsInput } from '@/utils/settings/schema';
@@ -15,11 +16,16 @@ async function engineWithSlowPlans(input: SettingsInput) {
   const requested: string[] = [];
   let release!: () => void;
   const released = new Promise<void>((r) => (release = r));
-  plans.setPhoneMetadataLoader(async (code) => {
-    requested.push(code);
-    await released;
-    return { countries: {} };
+  plans.setPhoneMetadataLoader({
+    index: async () => plans.phoneMetadataIndex(full),
+    part: async (code) => {
+      requested.push(code);
+      await released;
+      return { countries: {} };
+    },
   });
+  // As the worker does at start: the calling-code index first, no country's plans yet.
+  await plans.preparePhoneMetadata('', '');
   const settings = settingsSchema.parse(input);
   const pops: string[] = [];
   const engine = createEngine({

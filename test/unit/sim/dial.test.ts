@@ -42,7 +42,10 @@ describe('click-to-dial on the simulator', () => {
     const response = await fetch(url, { method: 'POST' });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ id: 'ctipop-test-1', name: expect.stringMatching(/^PJSIP\/100-/) });
-    await until(() => frames.some((f) => f.type === 'ChannelDestroyed'));
+    // Every channel gone, not just the first: the emulation scrambles the order across channels,
+    // so the first ChannelDestroyed may be the far end's while the phone's is still to come.
+    const count = (type: string) => frames.filter((f) => f.type === type).length;
+    await until(() => count('ChannelDestroyed') > 0 && count('ChannelDestroyed') === count('ChannelCreated'));
     ws.close();
     const first = frames.find((f) => f.type === 'ChannelDialplan') as { channel: { dialplan: { app_name: string } } };
     expect(first.channel.dialplan.app_name).toBe('AppDial2');
