@@ -15,6 +15,10 @@ import { tokenVerifier } from './tokens';
 import { refuseUpgrade, trackSockets } from './protocol/open-sockets';
 
 const CONTROL_TIMEOUT_MS = 2800;
+/** Starting a stream consumer takes longer than this only while NATS is electing a leader. */
+const FOLLOW_START_MS = 5000;
+/** How often an edge checks that it still follows the stream (a stalled consumer is replaced). */
+const STALL_CHECK_MS = 2000;
 
 /**
  * A stateless edge: serves the event stream (README "Event stream protocol") to browsers. It
@@ -33,7 +37,7 @@ export async function startEdge(o: { config: BridgeConfig; baseDir: string; nats
   const states = new Map<string, CallState>(config.pbxs.map((p) => [p.id, createCallState()]));
   const floors = new Map<string, number>();
   const revoked = new Set<string>();
-  const stats = { events: 0, controlRefused: 0, controls: 0, authRefused: 0, dials: 0, dialRefused: 0 };
+  const stats = { events: 0, consumerRestarts: 0, controlRefused: 0, controls: 0, authRefused: 0, dials: 0, dialRefused: 0 };
 
   // Recent events for resume: a ring of (seq, pbx, frame).
   const ring: { seq: number; pbx: string; frame: CallFrame }[] = [];
@@ -151,26 +155,75 @@ export async function startEdge(o: { config: BridgeConfig; baseDir: string; nats
     }
   })();
 
-  const consumer = await jsRetry(() => nats.js.consumers.get(config.stream.name, { filterSubjects: EVENT_SUBJECTS, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start }));
-  const messages: ConsumerMessages = await consumer.consume();
-  void (async () => {
-    for await (const m of messages) {
-      lastSeq = m.seq;
-      const pbx = pbxOf.get(m.subject.split('.')[2] ?? '');
-      if (!pbx || m.seq <= (floors.get(pbx) ?? 0)) continue;
+  let messages: ConsumerMessages | undefined;
+  let following = true;
+  /**
+   * Reads the stream from `lastSeq + 1` with an ordered consumer. Seen under a NATS node kill
+   * (nats.js 2.29, stream leader moving): `consume()` that never resolves, and an ordered consumer
+   * that stays open but delivers nothing more. So starting is bounded and retried, and a watchdog
+   * (below) starts a fresh consumer from where this edge stopped when the stream moved on and
+   * this edge did not; sequences at or below `lastSeq` are skipped, so nothing is sent twice.
+   */
+  async function follow(): Promise<void> {
+    while (following) {
+      try {
+        const consumer = await nats.js.consumers.get(config.stream.name, { filterSubjects: EVENT_SUBJECTS, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: lastSeq + 1 });
+        const started = consumer.consume();
+        const m = await Promise.race([started, new Promise<undefined>((r) => setTimeout(() => r(undefined), FOLLOW_START_MS))]);
+        if (!m) {
+          void started.then((late) => late.stop(), () => undefined);
+          throw new Error(`the consumer did not start within ${FOLLOW_START_MS} ms`);
+        }
+        if (!following) return void m.stop();
+        messages = m;
+        void read(m);
+        return;
+      } catch (error) {
+        log('edge-consumer-retry', { serverId, from: lastSeq + 1, reason: (error as Error).message });
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+  }
+
+  async function read(m: ConsumerMessages) {
+    for await (const msg of m) {
+      if (m !== messages || msg.seq <= lastSeq) continue;
+      lastSeq = msg.seq;
+      const pbx = pbxOf.get(msg.subject.split('.')[2] ?? '');
+      if (!pbx || msg.seq <= (floors.get(pbx) ?? 0)) continue;
       let frame: CallFrame;
       try {
-        frame = withId(JSON.parse(m.string()) as StoredFrame, m.seq);
+        frame = withId(JSON.parse(msg.string()) as StoredFrame, msg.seq);
       } catch {
         continue;
       }
       stats.events += 1;
       states.get(pbx)!.apply(frame);
-      ring.push({ seq: m.seq, pbx, frame });
+      ring.push({ seq: msg.seq, pbx, frame });
       if (ring.length > config.edge.replayEvents) ringFrom = ring.shift()!.seq + 1;
       stream.publish(frame, pbx);
     }
-  })();
+  }
+
+  await follow();
+  let watched = lastSeq;
+  let restarting = false;
+  const watchdog = setInterval(() => {
+    if (restarting) return;
+    const seen = watched;
+    watched = lastSeq;
+    if (lastSeq !== seen) return;
+    void jsm.streams.info(config.stream.name).then(async (info) => {
+      if (info.state.last_seq <= lastSeq || lastSeq !== seen || restarting || !following) return;
+      restarting = true;
+      stats.consumerRestarts += 1;
+      log('edge-consumer-stalled', { serverId, lastSeq, streamLastSeq: info.state.last_seq });
+      messages?.stop();
+      messages = undefined;
+      await follow();
+      restarting = false;
+    }, () => undefined);
+  }, STALL_CHECK_MS);
 
   const wsPath = config.edge.path;
   const ssePath = `${wsPath.replace(/\/$/, '')}/events`;
@@ -204,7 +257,9 @@ export async function startEdge(o: { config: BridgeConfig; baseDir: string; nats
     stats: () => ({ ...stats, lastSeq, connections: stream.registry.stats().connections }),
     ready: () => backend.accepting(),
     async close() {
-      messages.stop();
+      following = false;
+      clearInterval(watchdog);
+      messages?.stop();
       watch.stop();
       stream.close();
       sockets.destroyAll();

@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import { ariAppFor } from '../utils/connectors/ari-connector';
 import { createAriStasisControl, type AriStasisControl } from '../utils/connectors/ari-stasis-control';
 import { ariChannelsUrl, ariEventsUrl, redactAriUrl } from '../utils/connectors/ari-translate';
-import { createConnection } from '../utils/connectors/connection';
+import { createConnection, type Connection } from '../utils/connectors/connection';
 import { openWebSocket, type WebSocketCtor } from '../utils/connectors/ws-link';
 import type { ReplyActions } from '../utils/engine/cti-engine';
 import type { RouteType } from '../utils/reply/reply-schema';
@@ -39,7 +39,8 @@ interface QueueItem {
   msgId: string;
   acked: boolean;
 }
-const STASIS_TYPES = /"type":\s*"Stasis(?:Start|End)"/;
+/** How long a new ARI socket waits for the old one's ApplicationReplaced before it takes over anyway. */
+const HANDOVER_MS = 2000;
 
 /**
  * The ingest for one PBX. Every instance (run two for high availability) holds its own ARI event
@@ -74,6 +75,8 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
   let rounds = 0;
   let dirty = false;
   let running = true;
+  /** Until stop(): the ARI socket is kept open. */
+  let listening = true;
   let leaseRev = 0;
   let holder: ReturnType<typeof holdLease> | undefined;
 
@@ -176,19 +179,96 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
     });
   }
 
-  // Every instance: the whole PBX's events, under an application of its own (two sockets with
-  // the same application would silence the older one: ApplicationReplaced).
-  const events = ariSocket(ariEventsUrl(pbx.ariUrl, ownApp, ariKey), (raw) => enqueue(translator.handle(raw)), async () => {
+  /**
+   * The one ARI socket per instance: our own application, subscribed over REST to every channel
+   * and bridge event, and, while this instance holds the lease, the endpoints' Stasis applications
+   * (`app=own,ctipop-100,…`). Not `subscribeAll`: Asterisk hands a socket one copy of an event per
+   * application subscribed to it (res/ari resource_events.c), so every endpoint application would
+   * multiply the traffic. Events come under our own name; of the endpoint applications only
+   * StasisStart/End matter (their other frames are copies). Taking or giving up the lease registers
+   * the new set of applications on a second socket; Asterisk moves our application to it with an
+   * `ApplicationReplaced` on the old one, so frames are taken from the old socket until that frame
+   * and from the new one after: nothing missed or taken twice at the handover.
+   */
+  function eventSocket(withStasis: boolean, handover: boolean) {
+    const url = new URL(ariEventsUrl(pbx.ariUrl, (withStasis ? [ownApp, ...apps] : [ownApp]).join(','), ariKey));
+    url.searchParams.delete('subscribeAll');
+    const link = ariSocket(url.href, (raw) => onFrame(link, raw), async () => {
+      try {
+        const subscribe = new URL(`${ariChannelsUrl(pbx.ariUrl).replace(/\/channels$/, '')}/applications/${encodeURIComponent(ownApp)}/subscription`);
+        subscribe.searchParams.set('eventSource', 'channel:,bridge:');
+        subscribe.searchParams.set('api_key', ariKey);
+        const subscribed = await fetch(subscribe, { method: 'POST', signal: AbortSignal.timeout(5000) });
+        if (!subscribed.ok) throw new Error(`subscribing to every channel and bridge: HTTP ${subscribed.status}`);
+        const response = await fetch(channelsUrl(), { signal: AbortSignal.timeout(5000) });
+        if (!response.ok) throw new Error(`GET /ari/channels: HTTP ${response.status}`);
+        const channels = (await response.json()) as unknown[];
+        // A handover needs no reconcile (the old socket covered the gap); a (re)connect does.
+        if (!handover) enqueue(translator.reconcile(channels));
+        handover = false;
+        holder?.stasis.continueOrphans(channels);
+      } catch (error) {
+        log('reconcile-failed', { pbx: pbx.id, reason: (error as Error).message });
+      }
+    });
+    return link;
+  }
+
+  let live: Connection | undefined;
+  let next: { link: Connection; buffered: string[]; interrupted: boolean; timer: NodeJS.Timeout } | undefined;
+
+  function onFrame(from: Connection, raw: string) {
+    let frame: { type?: unknown; application?: unknown };
+    try {
+      frame = JSON.parse(raw) as typeof frame;
+    } catch {
+      frame = {};
+    }
+    if (next && from === next.link) return void next.buffered.push(raw);
+    if (from !== live) return;
+    if (frame.type === 'ApplicationReplaced') {
+      if (next && frame.application === ownApp) return finishHandover();
+      return log('ari-application-replaced', { pbx: pbx.id, application: frame.application });
+    }
+    const stasis = frame.type === 'StasisStart' || frame.type === 'StasisEnd';
+    if (stasis ? appSet.has(String(frame.application)) : frame.application === ownApp || frame.application === undefined) enqueue(translator.handle(raw));
+  }
+
+  /** Registers the applications this instance needs now on a new socket (see eventSocket). */
+  function switchSocket(withStasis: boolean) {
+    if (!listening) return;
+    // A handover still under way (the lease came and went at once): what its socket heard is lost.
+    const interrupted = next !== undefined;
+    if (next) {
+      clearTimeout(next.timer);
+      next.link.stop();
+    }
+    const link = eventSocket(withStasis, true);
+    // Without the old socket's ApplicationReplaced (it died meanwhile), take the new one as is.
+    next = { link, buffered: [], interrupted, timer: setTimeout(() => finishHandover(true), HANDOVER_MS) };
+    link.start();
+  }
+
+  function finishHandover(late = false) {
+    if (!next) return;
+    const { link, buffered, interrupted, timer } = next;
+    clearTimeout(timer);
+    next = undefined;
+    live?.stop();
+    live = link;
+    if (late) log('ari-handover-late', { pbx: pbx.id });
+    for (const raw of buffered) onFrame(link, raw);
+    if (late || interrupted) void reconcileNow();
+  }
+
+  async function reconcileNow() {
     try {
       const response = await fetch(channelsUrl(), { signal: AbortSignal.timeout(5000) });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const channels = (await response.json()) as unknown[];
-      enqueue(translator.reconcile(channels));
-      holder?.stasis.continueOrphans(channels);
+      if (response.ok) enqueue(translator.reconcile((await response.json()) as unknown[]));
     } catch (error) {
       log('reconcile-failed', { pbx: pbx.id, reason: (error as Error).message });
     }
-  });
+  }
 
   /** What only the lease holder does. */
   function holdLease() {
@@ -198,14 +278,6 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
     let subs: Subscription[] = [];
     let consumer: ConsumerMessages | undefined;
     const stasis: AriStasisControl = createAriStasisControl({ url: pbx.ariUrl, secret: ariKey, isOurApp: (name) => appSet.has(name), controlChannel, holdMs: pbx.holdMs });
-    // The endpoints' Stasis applications: only StasisStart/End matter here, the rest comes from the events socket.
-    const controlUrl = new URL(ariEventsUrl(pbx.ariUrl, apps.join(','), ariKey));
-    controlUrl.searchParams.delete('subscribeAll');
-    const control = ariSocket(controlUrl.href, (raw) => { if (STASIS_TYPES.test(raw)) enqueue(translator.handle(raw)); }, async () => {
-      const response = await fetch(channelsUrl(), { signal: AbortSignal.timeout(5000) }).catch(() => undefined);
-      if (response?.ok) stasis.continueOrphans((await response.json()) as unknown[]);
-    });
-
     async function apply(req: ControlRequest): Promise<{ ok: boolean; reason?: string }> {
       if (!pbx.endpoints.includes(req.endpoint)) return { ok: false, reason: `endpoint ${req.endpoint} is not on PBX ${pbx.id}` };
       const refusal = routeRefusal(o.config.control.allow, req.route);
@@ -286,7 +358,7 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
         stats.dials += 1;
         if (!ok) stats.dialRefused += 1;
       });
-      control.start();
+      switchSocket(true);
     })();
     const saveTimer = setInterval(() => void save(), SAVE_EVERY_MS);
 
@@ -296,7 +368,8 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
       async stop(finalSave: boolean) {
         clearInterval(saveTimer);
         await ready.catch(() => undefined);
-        control.stop();
+        // Give the endpoints' Stasis applications back (a standby may take the lease).
+        switchSocket(false);
         stasis.close();
         for (const s of subs.splice(0)) s.unsubscribe();
         if (finalSave) await save();
@@ -343,7 +416,8 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
       if (refused) log('state-refused', { pbx: pbx.id, reason: refused });
       else for (const [k, m] of Object.entries(s.counters)) counters.set(k, new Map(Object.entries(m)));
     }
-    events.start();
+    live = eventSocket(false, false);
+    live.start();
     timer = setInterval(() => void tick(), Math.max(100, Math.floor(leaseMs / 4)));
     await tick();
   })();
@@ -356,7 +430,10 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
     async stop(release = true) {
       await ready.catch(() => undefined);
       clearInterval(timer);
-      events.stop();
+      listening = false;
+      if (next) clearTimeout(next.timer);
+      next?.link.stop();
+      live?.stop();
       if (release) {
         const until = Date.now() + 2000;
         while (queue.length && Date.now() < until) await new Promise((r) => setTimeout(r, 20));

@@ -7,7 +7,7 @@ import type { EndpointTranslator } from '../../bridge/endpoint-translator';
 import { startIngest, type Log } from '../../bridge/ingest';
 import { connectNats, type NatsHandles } from '../../bridge/nats';
 import { generateTokenKeys, issueToken } from '../../bridge/tokens';
-import { createAriEmulator, type AriEmulator } from '../sim/ari/emulator';
+import { createAriEmulator, type AriEmulator, type AriEmulatorOptions } from '../sim/ari/emulator';
 import type { Scenario } from '../sim/scenario';
 import { startSimulator, type Simulator } from '../sim/server';
 import { startNatsCluster, type NatsCluster } from './nats-cluster';
@@ -26,6 +26,8 @@ export interface RigOptions {
   leaseMs?: number;
   log?: Log;
   translator?: (pbx: BridgeConfig['pbxs'][number]) => EndpointTranslator;
+  /** Emulation options (benchmarks: `stampOnSend`). */
+  emulation?: Pick<AriEmulatorOptions, 'stampOnSend' | 'scrambleMs'>;
 }
 
 type Ingest = ReturnType<typeof startIngest>;
@@ -42,6 +44,7 @@ export async function startBridgeRig(o: RigOptions) {
   writeFileSync(join(dir, 'private.pem'), keys.privatePem);
   const cluster: NatsCluster = await startNatsCluster();
   const emulator: AriEmulator = createAriEmulator({
+    ...o.emulation,
     users: o.endpoints.map((endpoint) => ({ endpoint, name: `Agent ${endpoint.split('/').pop()}`, number: endpoint.split('/').pop()! })),
     // A click-to-dial call rings, is answered, dials out and hangs up within a second.
     dialTiming: { answerMs: 200, farRingMs: 100, farAnswerMs: 200, talkMs: 300 },

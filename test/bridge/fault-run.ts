@@ -99,7 +99,7 @@ export async function runFaults(o: { endpoints: number; everyMs: number; phaseMs
         const types = got.get(p.n);
         if (!types) {
           lost += 1;
-          problems.push(`${c.endpoint} call ${p.n}: nothing`);
+          problems.push(`${c.endpoint} call ${p.n}: nothing (client ${c.client.isOpen() ? 'open' : `closed ${c.client.closedCode()}`}, hellos ${JSON.stringify(c.client.hellos)}, errors ${JSON.stringify(c.client.errors)})`);
           continue;
         }
         const missing = EXPECTED.filter((t) => !types.includes(t));

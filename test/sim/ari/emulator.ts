@@ -34,6 +34,11 @@ export interface AriEmulatorOptions {
    * sequences, each channel's own order kept. Default 30; 0 delivers in publishing order.
    */
   scrambleMs?: number;
+  /**
+   * Re-stamp each frame's `timestamp` as it leaves (benchmarks): latency then counts from the
+   * frame leaving the emulation, not from the PBX model making it before the scramble window.
+   */
+  stampOnSend?: boolean;
   now?: () => number;
 }
 
@@ -51,13 +56,30 @@ interface Client {
   ws: WebSocket;
   /** The ARI user the socket authenticated as. */
   user: string;
-  /** The first of `apps`: what non-Stasis events name as their application. */
+  /** The first of `apps` (what REST-over-WebSocket answers name). */
   app: string;
-  /** `app=a,b,c` registers several applications on one socket, as in Asterisk (the bridge does). */
+  /**
+   * `app=a,b,c` registers several applications on one socket. As in Asterisk (res/ari
+   * resource_events.c: one handler per application, each writing to the socket), every
+   * application gets its own copy of an event it is subscribed to, named in `application`.
+   */
   apps: string[];
-  subscribeAll: boolean;
   /** Apps another connection took over (`ApplicationReplaced`): Asterisk stops only those. */
   lost: Set<string>;
+}
+
+/** ARI event sources an application can subscribe to whole (`channel:`, `bridge:` …). */
+type EventSource = 'channel' | 'bridge' | 'endpoint' | 'deviceState';
+const EVENT_SOURCES: EventSource[] = ['channel', 'bridge', 'endpoint', 'deviceState'];
+
+/** The event sources a frame belongs to (a channel entering a bridge is both). */
+function sourcesOf(frame: AriFrame): EventSource[] {
+  const out: EventSource[] = [];
+  if (frame.channel || frame.caller || frame.peer || frame.transferer_first_leg) out.push('channel');
+  if (frame.bridge) out.push('bridge');
+  if (frame.endpoint) out.push('endpoint');
+  if (frame.device_state) out.push('deviceState');
+  return out;
 }
 
 /** The apps this socket still holds; a socket that lost them all hears nothing more. */
@@ -104,10 +126,12 @@ export function createAriEmulator(o: AriEmulatorOptions = {}) {
     timers.add(t);
   }
 
-  /** Channels a Stasis app owns, for clients that did not ask for `subscribeAll`. */
-  function stasisChannelIds(app: string): Set<string> {
-    return new Set([...parked.values()].filter((p) => p.app === app).map((p) => p.channel.id));
-  }
+  /**
+   * What each application is subscribed to whole: all sources with `subscribeAll=true`, or the
+   * ones `POST /ari/applications/{app}/subscription?eventSource=channel:` named. It belongs to the
+   * application, not the socket: it goes on when another socket registers the same name.
+   */
+  const subscriptions = new Map<string, Set<EventSource>>();
 
   const scrambleMs = o.scrambleMs ?? 30;
   let pending: AriFrame[] = [];
@@ -126,14 +150,20 @@ export function createAriEmulator(o: AriEmulatorOptions = {}) {
 
   function deliver(frames: AriFrame[]) {
     for (const frame of frames) {
+      if (o.stampOnSend) frame.timestamp = formatAriTimestamp(now());
       const stasisEvent = frame.type === 'StasisStart' || frame.type === 'StasisEnd';
       const channelId = (frame.channel as { id?: string } | undefined)?.id;
+      // The app holding this channel in Stasis hears its events without subscribing.
+      const holder = channelId ? parked.get(channelId)?.app : undefined;
+      const sources = sourcesOf(frame);
+      const wants = (app: string) => stasisEvent ? app === frame.application : app === holder || sources.some((x) => subscriptions.get(app)?.has(x));
       for (const c of clients) {
-        if (silenced(c) || c.ws.readyState !== c.ws.OPEN) continue;
-        if (stasisEvent && !liveApps(c).includes(String(frame.application))) continue;
-        if (!stasisEvent && !c.subscribeAll && !(channelId && liveApps(c).some((a) => stasisChannelIds(a).has(channelId)))) continue;
-        c.ws.send(JSON.stringify(stasisEvent ? frame : withApp(frame, c.app)));
-        framesSent++;
+        if (c.ws.readyState !== c.ws.OPEN) continue;
+        for (const app of c.apps) {
+          if (c.lost.has(app) || !wants(app)) continue;
+          c.ws.send(JSON.stringify(stasisEvent ? frame : withApp(frame, app)));
+          framesSent++;
+        }
       }
     }
   }
@@ -208,6 +238,7 @@ export function createAriEmulator(o: AriEmulatorOptions = {}) {
       if (!known(endpoint)) return send(res, 404, { message: 'Endpoint not found' });
       return send(res, 200, { technology: parts[2], resource: parts[3], state: offline.has(endpoint) ? 'offline' : 'online', channel_ids: pbx.channelIdsOf(endpoint) });
     }
+    if (parts[1] === 'applications' && parts[3] === 'subscription' && parts.length === 4) return subscribe(req, res, parts[2]!, url.searchParams.getAll('eventSource').flatMap((x) => x.split(',')), record, user.readOnly === true);
     if (parts[1] !== 'channels') return send(res, 404, { message: 'Resource not found' });
     if (req.method === 'POST' && parts.length === 2) return originate(res, query, record, user.readOnly === true);
     if (req.method === 'GET' && parts.length === 2) return send(res, 200, pbx.channels());
@@ -235,6 +266,34 @@ export function createAriEmulator(o: AriEmulatorOptions = {}) {
       return;
     }
     return fail(404, 'Resource not found');
+  }
+
+  /**
+   * `POST /ari/applications/{app}/subscription?eventSource=channel:,bridge:`: an event source
+   * without a resource subscribes the application to all of it (Asterisk 13.6+, the REST twin of
+   * `subscribeAll`). Subscribing to one resource (`channel:<id>`) is not emulated.
+   */
+  function subscribe(req: IncomingMessage, res: ServerResponse, app: string, eventSources: string[], record: (status: number) => void, readOnly: boolean) {
+    const fail = (status: number, message: string) => {
+      record(status);
+      send(res, status, { message });
+    };
+    if (req.method !== 'POST') return fail(405, 'Method not allowed');
+    if (readOnly) return fail(403, 'Write access denied');
+    if (!eventSources.length) return fail(400, 'Missing parameter eventSource');
+    if (!appConnected(app)) return fail(404, 'Application not found');
+    const wanted: EventSource[] = [];
+    for (const uri of eventSources) {
+      const [scheme, resource] = [uri.slice(0, uri.indexOf(':')), uri.slice(uri.indexOf(':') + 1)];
+      if (!uri.includes(':') || !EVENT_SOURCES.includes(scheme as EventSource)) return fail(400, 'Invalid event source URI scheme');
+      if (resource) return fail(422, 'Event source was not found (the emulation subscribes to whole event sources only)');
+      wanted.push(scheme as EventSource);
+    }
+    const have = subscriptions.get(app) ?? new Set<EventSource>();
+    for (const x of wanted) have.add(x);
+    subscriptions.set(app, have);
+    record(200);
+    send(res, 200, { name: app, channel_ids: [], bridge_ids: [], endpoint_ids: [], device_names: [], events_allowed: [], events_disallowed: [] });
   }
 
   /**
@@ -325,7 +384,8 @@ export function createAriEmulator(o: AriEmulatorOptions = {}) {
             c.lost.add(taken);
           }
         }
-        const client: Client = { ws, user: user.username, app, apps, subscribeAll: url.searchParams.get('subscribeAll') === 'true', lost: new Set() };
+        if (url.searchParams.get('subscribeAll') === 'true') for (const a of apps) subscriptions.set(a, new Set(EVENT_SOURCES));
+        const client: Client = { ws, user: user.username, app, apps, lost: new Set() };
         clients.add(client);
         connects++;
         ws.on('message', (data) => answerRest(client, String(data)));
@@ -367,7 +427,7 @@ export function createAriEmulator(o: AriEmulatorOptions = {}) {
     /** Channels waiting in Stasis now. */
     parkedChannels: () => [...parked.keys()],
     /** `connects` counts every event socket accepted since the start (reconnects included). */
-    state: () => ({ clients: [...clients].map((c) => ({ user: c.user, app: c.app, apps: liveApps(c), subscribeAll: c.subscribeAll, replaced: silenced(c) })), framesSent, connects }),
+    state: () => ({ clients: [...clients].map((c) => ({ user: c.user, app: c.app, apps: liveApps(c), subscribeAll: liveApps(c).some((a) => subscriptions.get(a)?.has('channel')), replaced: silenced(c) })), framesSent, connects }),
     /** Forget every channel (a PBX restart): timers stop, ids start again. */
     reset() {
       for (const t of timers) clearTimeout(t);

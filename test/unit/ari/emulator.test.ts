@@ -72,6 +72,31 @@ describe('ARI emulator on the simulator', () => {
     quiet.ws.close();
   });
 
+  it('several apps on one socket: each subscribed app gets its own copy (as Asterisk); a REST subscription subscribes one app only', async () => {
+    const { sim } = await start();
+    const both = await listen(eventsUrl(sim, 'app=x1,x2&subscribeAll=true&api_key=cti:secret'));
+    const one = await listen(eventsUrl(sim, 'app=watch,ctl-100,ctl-101&api_key=cti:secret'));
+    const post = (q: string, app = 'watch') => fetch(`${sim.url}/ari/applications/${app}/subscription?${q}`, { method: 'POST', headers: basic('cti:secret') });
+    expect((await post('eventSource=channel:,bridge:&eventSource=endpoint:,deviceState:')).status).toBe(200);
+    expect((await post('eventSource=channel:x')).status).toBe(422);
+    expect((await post('eventSource=nope:')).status).toBe(400);
+    expect((await post('eventSource=channel:', 'unknown')).status).toBe(404);
+    const run = sim.play('inbound-answered');
+    if (!run.ok) throw new Error(run.error);
+    await run.value.done;
+    await until(() => one.frames.some((f) => f.type === 'ChannelDestroyed'));
+    await until(() => both.frames.filter((f) => f.type === 'ChannelDestroyed').length >= one.frames.filter((f) => f.type === 'ChannelDestroyed').length * 2);
+    const x1 = both.frames.filter((f) => f.application === 'x1').map((f) => ({ ...f, application: '' }));
+    const x2 = both.frames.filter((f) => f.application === 'x2').map((f) => ({ ...f, application: '' }));
+    expect(x1.length).toBeGreaterThan(0);
+    expect(x1.length + x2.length).toBe(both.frames.length);
+    expect(new Set(x2.map((f) => JSON.stringify(f)))).toEqual(new Set(x1.map((f) => JSON.stringify(f))));
+    expect(one.frames.length).toBe(x1.length);
+    expect(one.frames.every((f) => f.application === 'watch')).toBe(true);
+    both.ws.close();
+    one.ws.close();
+  });
+
   it('a second connection with the same app: the older gets ApplicationReplaced, then silence, and stays open', async () => {
     const { sim } = await start();
     const older = await listen(eventsUrl(sim, 'app=dup&subscribeAll=true&api_key=cti:secret'));
