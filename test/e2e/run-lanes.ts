@@ -5,9 +5,8 @@
  * Three jobs that work the CPU run at a time on the 2-core machine we test on: a job waits for
  * its browser and servers much of the time (measured: 1.1 cores busy on average with two), and
  * three took the e2e stage from 625 s to 551 s (`CTIPOP_E2E_LANES` sets it). The worker-lifetime
- * jobs are mostly waiting
- * (minutes of sparse traffic, an idle worker, an outage), so they start at once in lanes of their
- * own and do not hold a CPU lane. The other jobs start longest first (LONGEST_FIRST, measured),
+ * jobs are mostly waiting (minutes of sparse traffic, an idle worker, an outage), so they start at
+ * once in lanes of their own and do not hold a CPU lane. The other jobs start longest first (LONGEST_FIRST, measured),
  * then in name order, each as soon as a lane is free. Jobs share nothing machine-wide: every test
  * starts its own servers on free ports, its own browser profile, and the policy test's browsers
  * read their policy in a mount namespace of their own (harness/policy.ts); what tests write to
