@@ -94,6 +94,9 @@ export type ClickAction = 'sidebar-open' | 'sidebar-close' | 'sidepanel-open' | 
  */
 export async function inUserClick(ext: ExtensionBrowser, action: ClickAction): Promise<string> {
   const page = await ext.extensionPage();
+  // A person clicks a page they see: headless Chromium draws no frame for a tab behind another,
+  // and input and evaluation there can wait until the protocol times out (seen once, 180 s).
+  await page.bringToFront();
   await page.evaluate(async (what) => {
     type Api = {
       sidebarAction?: { open(): Promise<void>; close(): Promise<void> };
