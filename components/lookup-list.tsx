@@ -13,7 +13,7 @@ export function LookupList({ lookups }: { lookups: LookupRecord[] }) {
           <div class="spread">
             <span>
               <strong>{t(`point_${lookup.point}`)}</strong>{' '}
-              <span class={`badge tone-${lookup.outcome === 'ok' ? 'ok' : 'error'}`}>
+              <span class={`badge tone-${lookup.outcome === 'ok' ? 'ok' : lookup.outcome === 'pending' ? 'idle' : 'error'}`}>
                 {t(`outcome_${lookup.outcome.replace('-', '_')}`)}
                 {lookup.status !== undefined ? ` ${lookup.status}` : ''}
               </span>

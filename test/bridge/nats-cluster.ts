@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,16 +23,31 @@ export interface NatsCluster {
   stop(): Promise<void>;
 }
 
-/** A free TCP port on 127.0.0.1 (the OS picks it; tiny race with another process, acceptable for tests). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
+/** Where the OS hands out ports for `listen(0)` (Linux: ip_local_port_range). */
+const EPHEMERAL_LOW = (() => {
+  try {
+    return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 32768;
+  } catch {
+    return 32768;
+  }
+})();
+
+/**
+ * A free TCP port on 127.0.0.1 for nats-server, which binds it only when it starts, a while after
+ * this probe. Not from the OS's ephemeral range: the e2e jobs run side by side, and their servers
+ * and browsers take ports from that range all the time (one took a monitor port in that window).
+ * Below it, only another cluster's probe could pick the same port, at random among 12,000.
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = EPHEMERAL_LOW - 1 - Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const s = createServer();
+      s.once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+  }
 }
 
 async function waitForPort(port: number, child: ChildProcess, log: () => string, timeoutMs = 15_000): Promise<void> {

@@ -27,7 +27,8 @@ export interface Call {
 export interface LookupRecord {
   point: 'inbound' | 'outbound' | 'application' | 'popup' | 'postcall';
   url: string;
-  outcome: 'ok' | 'timeout' | 'http' | 'network' | 'invalid' | 'refused' | 'circuit-open';
+  /** `pending` while the request is under way: the view is published meanwhile. */
+  outcome: 'pending' | 'ok' | 'timeout' | 'http' | 'network' | 'invalid' | 'refused' | 'circuit-open';
   status?: number;
   ms: number;
   detail?: string;

@@ -87,11 +87,10 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
     const call = book.calls[callId];
     if (!call) return undefined;
     const expanded = expandTemplate(planned.template, callVariables(call, settings.numbers.homeCountry), { known: CALL_NAMES });
-    const record: LookupRecord = { point: planned.point, url: '', outcome: 'refused', ms: 0 };
+    const record: LookupRecord = { point: planned.point, url: '', outcome: 'pending', ms: 0 };
     activityOf(callId).lookups.push(record);
     if (!expanded.ok) {
-      record.url = redactUrl(planned.template);
-      record.detail = expanded.reason;
+      Object.assign(record, { url: redactUrl(planned.template), outcome: 'refused', detail: expanded.reason });
       deps.onChange(callId);
       return undefined;
     }

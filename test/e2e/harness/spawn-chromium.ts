@@ -11,7 +11,7 @@ import { CHROME_DIR, CHROMIUM_FLAGS } from './paths';
  */
 export function spawnChromium(profile: string): { process: ChildProcess; stopWorkers(): Promise<void>; close(): Promise<void> } {
   assertInLane('chromium');
-  const child = spawn('/usr/bin/chromium', [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, '--remote-debugging-port=0', `--disable-extensions-except=${CHROME_DIR}`, `--load-extension=${CHROME_DIR}`, 'about:blank'], { stdio: 'ignore' });
+  const child = spawn('/usr/bin/chromium', [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, '--remote-debugging-port=0', `--disable-extensions-except=${CHROME_DIR}`, `--load-extension=${CHROME_DIR}`, 'about:blank'], { stdio: 'ignore', detached: true });
   return {
     process: child,
     /** What Chrome does to an idle worker, on demand: stop every service worker. */
@@ -27,12 +27,29 @@ export function spawnChromium(profile: string): { process: ChildProcess; stopWor
       await session.detach();
       await browser.disconnect();
     },
-    close: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-      }),
+    /**
+     * Stops Chromium and waits until every process of it is gone, not only the first: its helpers
+     * still wrote to the profile after the browser process had exited (the profile's removal then
+     * failed with ENOTEMPTY). Spawned as its own process group, so the group is what is waited for.
+     */
+    async close() {
+      const group = -child.pid!;
+      const alive = () => {
+        try {
+          process.kill(group, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      if (alive()) process.kill(group, 'SIGTERM');
+      const killAt = Date.now() + 5000;
+      // A helper nobody reaps stays a zombie in the group; it writes nothing, so stop waiting then.
+      const giveUpAt = killAt + 5000;
+      while (alive() && Date.now() < giveUpAt) {
+        if (Date.now() > killAt) process.kill(group, 'SIGKILL');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
   };
 }

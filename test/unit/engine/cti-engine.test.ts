@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { emptyBook, type CallBook } from '@/utils/calls/call-book';
 import type { CallEvent } from '@/utils/calls/call-event';
 import type { LookupResult } from '@/utils/lookup/lookup-runner';
@@ -7,7 +7,7 @@ import { settingsSchema, type SettingsInput } from '@/utils/settings/schema';
 
 const CRM = 'https://crm.example';
 
-function setup(input: SettingsInput, replies: Record<string, LookupResult> = {}, book: CallBook = emptyBook(), clock = { now: 5 }, popGate: Promise<void> = Promise.resolve()) {
+function setup(input: SettingsInput, replies: Record<string, LookupResult | Promise<LookupResult>> = {}, book: CallBook = emptyBook(), clock = { now: 5 }, popGate: Promise<void> = Promise.resolve()) {
   const settings = settingsSchema.parse(input);
   const log = { lookups: [] as string[], timeouts: [] as number[], pops: [] as string[], posts: [] as { key: string; url: string }[], controls: [] as ReplyActions[], saved: [] as CallBook[], steps: [] as string[] };
   const engine = createEngine(
@@ -74,6 +74,19 @@ describe('CTI engine', () => {
     await play(engine, call().slice(0, 2));
     expect(log.pops).toEqual([`${CRM}/pop?name=Hans`]);
     expect(engine.activity('c1')?.lookups[0]).toMatchObject({ outcome: 'timeout', detail: 'no answer within 2000 ms' });
+  });
+
+  it('shows a lookup under way as pending, not as refused, until its answer comes', async () => {
+    let answer: (r: LookupResult) => void = () => undefined;
+    const pending = new Promise<LookupResult>((resolve) => (answer = resolve));
+    const { engine } = setup({ cti: { inboundUrl: `${CRM}/lookup`, popupUrl: `${CRM}/pop` } }, { '/lookup': pending });
+    const handled = Promise.all(call().slice(0, 2).map((e) => engine.handle(e)));
+    await vi.waitFor(() => expect(engine.activity('c1')?.lookups[0]).toMatchObject({ outcome: 'pending' }));
+    expect(engine.activity('c1')?.lookups[0]?.detail).toBeUndefined();
+    answer(reply('<ipbx><set><calleridname>Schmidt Bau</calleridname></set></ipbx>'));
+    await handled;
+    await engine.idle();
+    expect(engine.activity('c1')?.lookups[0]).toMatchObject({ outcome: 'ok' });
   });
 
   it('records a malformed reply as invalid with line and column, and applies nothing', async () => {
