@@ -34,6 +34,9 @@ export async function openExtensionTab(ext: ExtensionBrowser, path: string): Pro
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(OUT_DIR, { recursive: true });
   const path = `${OUT_DIR}/${name}.png`;
+  // Headless Chromium paints no frame for a tab behind another: its screenshot would wait for the
+  // protocol timeout (seen: ui-options hung there after another tab was opened in the same browser).
+  await page.bringToFront();
   await page.screenshot({ path });
   return path;
 }
