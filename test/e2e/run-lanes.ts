@@ -6,8 +6,8 @@
  * its browser and servers much of the time (measured: 1.1 cores busy on average with two), and
  * three took the e2e stage from 625 s to 551 s (`CTIPOP_E2E_LANES` sets it). The worker-lifetime
  * jobs are mostly waiting (minutes of sparse traffic, an idle worker, an outage), so they start at
- * once in lanes of their own and do not hold a CPU lane. The other jobs start longest first (LONGEST_FIRST, measured),
- * then in name order, each as soon as a lane is free. Jobs share nothing machine-wide: every test
+ * once in lanes of their own and do not hold a CPU lane. The other jobs start longest first
+ * (LONGEST_FIRST, measured), then in name order, each as soon as a lane is free. Jobs share nothing machine-wide: every test
  * starts its own servers on free ports, its own browser profile, and the policy test's browsers
  * read their policy in a mount namespace of their own (harness/policy.ts); what tests write to
  * test/e2e/out/ is merged under a lock (harness/out-files.ts).
@@ -27,7 +27,7 @@ const BROWSERS: BrowserKind[] = ['chromium', 'firefox'];
 const CPU_LANES = Number(process.env.CTIPOP_E2E_LANES ?? 3);
 /** Jobs that mostly wait: they run beside the CPU lanes. */
 const WAITING = ['worker-lifetime'];
-/** Slowest files first (seconds per browser on a quiet 2-core machine), so no long job starts last. */
+/** The slowest files, slowest first (measured per job on this 2-core machine), so no long job starts last. */
 const LONGEST_FIRST = ['transports', 'accessibility', 'crm-faults', 'bridge-browsers', 'click-to-dial', 'ari-control', 'stream-kills', 'ui-sidepanel', 'hostile-input', 'worker-stop'];
 
 interface Job {

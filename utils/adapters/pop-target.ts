@@ -24,8 +24,9 @@ function sessionValue<T>(key: string) {
 
 const popTab = sessionValue<{ id: number; origin: string; sentAt?: number }>('popTab');
 /**
- * Firefox shows no address for a tab whose first page has not loaded yet (a slow CRM): for this
- * long after we sent it a pop, such a tab is still ours, not one the user took elsewhere.
+ * Firefox shows no address for a tab whose first page has not loaded yet (a slow CRM), even with
+ * host access to the CRM: for this long after we sent it a pop, such a tab is still ours, not one
+ * the user took elsewhere. Without host access nothing is readable, so every tab counts as elsewhere.
  */
 const FIRST_LOAD_MS = 15_000;
 const panelSeen = sessionValue<{ windowId: number | undefined; at: number }>('panelSeen');
@@ -96,7 +97,7 @@ export async function openInTab(url: string, reuse: boolean, focus: boolean): Pr
       try {
         const current = await browser.tabs.get(saved.id);
         const shown = current.url ?? (current as { pendingUrl?: string }).pendingUrl;
-        const firstLoad = shown === undefined && current.status === 'loading' && Date.now() - (saved.sentAt ?? 0) < FIRST_LOAD_MS;
+        const firstLoad = shown === undefined && current.status === 'loading' && Date.now() - (saved.sentAt ?? 0) < FIRST_LOAD_MS && (await canRead(origin));
         if (firstLoad || originOf(shown) === origin) {
           const tab = await browser.tabs.update(saved.id, { url, active: focus });
           if (focus && tab?.windowId !== undefined) await browser.windows.update(tab.windowId, { focused: true });
@@ -110,6 +111,12 @@ export async function openInTab(url: string, reuse: boolean, focus: boolean): Pr
   const tab = await browser.tabs.create({ url, active: focus });
   if (tab.id !== undefined) await popTab.set({ id: tab.id, origin, sentAt: Date.now() });
   return tab.id;
+}
+
+/** Host access to `origin` (match patterns carry no port). */
+function canRead(origin: string): Promise<boolean> {
+  const { protocol, hostname } = new URL(origin);
+  return browser.permissions.contains({ origins: [`${protocol}//${hostname}/*`] });
 }
 
 function originOf(url: string | undefined): string | undefined {
