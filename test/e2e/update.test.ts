@@ -17,6 +17,56 @@ const CURRENT_VERSION = (JSON.parse(readFileSync(`${CHROME_DIR}/manifest.json`, 
 interface StoredRecord { key: string; status: string }
 interface HistoryRow { id: string; postcallKey?: string }
 
+type Stored = Record<string, unknown>;
+
+/**
+ * With the previous release running: configures it, takes the CRM down and places two calls, so
+ * both post-call records queue. `read` runs the given poll against the extension's storage (each
+ * browser reaches it its own way). Returns that storage and the queued record keys.
+ */
+async function queueTwoRecords(ext: ExtensionBrowser, peers: Peers, previous: PreviousRelease, read: (poll: (get: () => Promise<Stored>) => Promise<Stored>) => Promise<Stored>) {
+  expect(previous.version).not.toBe(CURRENT_VERSION);
+  await ext.configure(peerSettings(peers, {
+    cti: {
+      inboundUrl: `${peers.crm.url}/cti/lookup?calleridnumber=%%calleridnumber%%`,
+      postCallUrl: `${peers.crm.url}/postcall?uniqueid=%%uniqueid%%&disposition=%%disposition%%&billsec=%%billsec%%`,
+    },
+    behaviour: { target: 'tab' },
+  }));
+  await waitFor('the previous release to connect to the simulator', () => peers.sim.state().ws > 0);
+  await peers.crm.down();
+  expect(peers.sim.play(stretched('inbound-answered', 1, '-a'), { speed: 50 }).ok).toBe(true);
+  expect(peers.sim.play(stretched('inbound-missed', 1, '-b'), { speed: 50 }).ok).toBe(true);
+  const before = await read((get) => waitFor('two calls in the history with queued records', async () => {
+    const all = await get();
+    const pending = ((all.outbox ?? []) as StoredRecord[]).filter((r) => r.status === 'pending');
+    return ((all.history ?? []) as HistoryRow[]).length === 2 && pending.length === 2 ? all : undefined;
+  }, 60_000));
+  return { before, queued: (before.outbox as StoredRecord[]).map((r) => r.key).sort() };
+}
+
+/** The updated extension's storage kept what the previous release had, and recorded the update. */
+function expectKept(after: Stored, before: Stored, previous: PreviousRelease, queued: string[]) {
+  expect(after.lastUpdate).toMatchObject({ from: previous.version, to: CURRENT_VERSION, settingsVersion: 1, problems: [] });
+  expect(after.settings).toEqual(before.settings);
+  expect(after.settingsVersion).toBe(before.settingsVersion);
+  expect(after.history).toEqual(before.history);
+  expect((after.outbox as StoredRecord[]).map((r) => r.key).sort()).toEqual(queued);
+}
+
+/** With the CRM back: every queued record arrives, once each, and nothing else. */
+async function expectEachDeliveredOnce(peers: Peers, queued: string[]) {
+  await peers.crm.up();
+  await waitFor('every queued record at the CRM', () => {
+    const counts = peers.crm.log().postcallCounts;
+    return queued.every((k) => (counts[k] ?? 0) > 0) || undefined;
+  }, 120_000);
+  await new Promise((r) => setTimeout(r, 2000));
+  const counts = peers.crm.log().postcallCounts;
+  expect(Object.keys(counts).sort()).toEqual(queued);
+  expect(queued.map((k) => counts[k])).toEqual(queued.map(() => 1));
+}
+
 /**
  * Browsers update extensions while they run. The previous release (built from its tag) is
  * installed unpacked, takes calls whose post-call records queue against a CRM that is down, and
@@ -61,24 +111,7 @@ describe.runIf(inLane('chromium'))('update from the previous release in chromium
   const readAll = (page: Page) => page.evaluate(() => (globalThis as unknown as { chrome: Api }).chrome.storage.local.get(['settings', 'settingsVersion', 'history', 'outbox', 'lastUpdate']));
 
   it('keeps settings, history and queued records, migrates on update, delivers each record once', async () => {
-    expect(previous.version).not.toBe(CURRENT_VERSION);
-    await ext.configure(peerSettings(peers, {
-      cti: {
-        inboundUrl: `${peers.crm.url}/cti/lookup?calleridnumber=%%calleridnumber%%`,
-        postCallUrl: `${peers.crm.url}/postcall?uniqueid=%%uniqueid%%&disposition=%%disposition%%&billsec=%%billsec%%`,
-      },
-      behaviour: { target: 'tab' },
-    }));
-    await waitFor('the previous release to connect to the simulator', () => peers.sim.state().ws > 0);
-    await peers.crm.down();
-    expect(peers.sim.play(stretched('inbound-answered', 1, '-a'), { speed: 50 }).ok).toBe(true);
-    expect(peers.sim.play(stretched('inbound-missed', 1, '-b'), { speed: 50 }).ok).toBe(true);
-    const before = await inExtension(previous.version, (page) => waitFor('two calls in the history with queued records', async () => {
-      const all = await readAll(page);
-      const pending = ((all.outbox ?? []) as StoredRecord[]).filter((r) => r.status === 'pending');
-      return ((all.history ?? []) as HistoryRow[]).length === 2 && pending.length === 2 ? all : undefined;
-    }, 60_000));
-    const queued = (before.outbox as StoredRecord[]).map((r) => r.key).sort();
+    const { before, queued } = await queueTwoRecords(ext, peers, previous, (poll) => inExtension(previous.version, (page) => poll(() => readAll(page))));
 
     // The update: the new build replaces the old one in the same folder and Chromium loads that
     // folder again (CDP Extensions.loadUnpacked, what the Reload button on chrome://extensions
@@ -92,24 +125,12 @@ describe.runIf(inLane('chromium'))('update from the previous release in chromium
       const all = await readAll(page);
       return all.lastUpdate ? all : undefined;
     }));
-    expect(after.lastUpdate).toMatchObject({ from: previous.version, to: CURRENT_VERSION, settingsVersion: 1, problems: [] });
-    expect(after.settings).toEqual(before.settings);
-    expect(after.settingsVersion).toBe(before.settingsVersion);
-    expect(after.history).toEqual(before.history);
-    expect((after.outbox as StoredRecord[]).map((r) => r.key).sort()).toEqual(queued);
+    expectKept(after, before, previous, queued);
     // The new worker runs with the kept settings: it connects to the same PBX again.
     await waitFor('the updated extension to reconnect', () => (peers.sim.state().connectCount > connectsBefore && peers.sim.state().ws > 0) || undefined, 60_000);
 
-    await peers.crm.up();
-    await waitFor('every queued record at the CRM', () => {
-      const counts = peers.crm.log().postcallCounts;
-      return queued.every((k) => (counts[k] ?? 0) > 0) || undefined;
-    }, 120_000);
     // Once each, and nothing else arrived: the update neither lost nor duplicated a record.
-    await new Promise((r) => setTimeout(r, 2000));
-    const counts = peers.crm.log().postcallCounts;
-    expect(Object.keys(counts).sort()).toEqual(queued);
-    expect(queued.map((k) => counts[k])).toEqual(queued.map(() => 1));
+    await expectEachDeliveredOnce(peers, queued);
   });
 });
 
@@ -148,24 +169,7 @@ describe.runIf(inLane('firefox'))('update from the previous release in firefox',
   }
 
   it('keeps settings, history and queued records, migrates on update, delivers each record once', async () => {
-    expect(previous.version).not.toBe(CURRENT_VERSION);
-    await ext.configure(peerSettings(peers, {
-      cti: {
-        inboundUrl: `${peers.crm.url}/cti/lookup?calleridnumber=%%calleridnumber%%`,
-        postCallUrl: `${peers.crm.url}/postcall?uniqueid=%%uniqueid%%&disposition=%%disposition%%&billsec=%%billsec%%`,
-      },
-      behaviour: { target: 'tab' },
-    }));
-    await waitFor('the previous release to connect to the simulator', () => peers.sim.state().ws > 0);
-    await peers.crm.down();
-    expect(peers.sim.play(stretched('inbound-answered', 1, '-a'), { speed: 50 }).ok).toBe(true);
-    expect(peers.sim.play(stretched('inbound-missed', 1, '-b'), { speed: 50 }).ok).toBe(true);
-    const before = await waitFor('two calls in the history with queued records', async () => {
-      const all = await readAll(previous.version);
-      const pending = ((all.outbox ?? []) as StoredRecord[]).filter((r) => r.status === 'pending');
-      return ((all.history ?? []) as HistoryRow[]).length === 2 && pending.length === 2 ? all : undefined;
-    }, 60_000);
-    const queued = (before.outbox as StoredRecord[]).map((r) => r.key).sort();
+    const { before, queued } = await queueTwoRecords(ext, peers, previous, (poll) => poll(() => readAll(previous.version)));
 
     // The update. A plain tab stays open: the update closes the options tab, and a window left
     // with no tab would close and take the BiDi session's browsing contexts with it.
@@ -182,21 +186,9 @@ describe.runIf(inLane('firefox'))('update from the previous release in firefox',
       const all = await readAll(CURRENT_VERSION).catch(() => undefined);
       return all?.lastUpdate ? all : undefined;
     }, 30_000);
-    expect(after.lastUpdate).toMatchObject({ from: previous.version, to: CURRENT_VERSION, settingsVersion: 1, problems: [] });
-    expect(after.settings).toEqual(before.settings);
-    expect(after.settingsVersion).toBe(before.settingsVersion);
-    expect(after.history).toEqual(before.history);
-    expect((after.outbox as StoredRecord[]).map((r) => r.key).sort()).toEqual(queued);
+    expectKept(after, before, previous, queued);
 
-    await peers.crm.up();
-    await waitFor('every queued record at the CRM', () => {
-      const counts = peers.crm.log().postcallCounts;
-      return queued.every((k) => (counts[k] ?? 0) > 0) || undefined;
-    }, 120_000);
     // Once each, and nothing else arrived: neither the update nor the reinstall lost or duplicated a record.
-    await new Promise((r) => setTimeout(r, 2000));
-    const counts = peers.crm.log().postcallCounts;
-    expect(Object.keys(counts).sort()).toEqual(queued);
-    expect(queued.map((k) => counts[k])).toEqual(queued.map(() => 1));
+    await expectEachDeliveredOnce(peers, queued);
   });
 });
