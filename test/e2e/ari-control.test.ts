@@ -14,7 +14,14 @@ import { BROWSERS } from './harness/lanes';
 const APP = 'ctipop-100';
 /** The emulator's own fall-through; long, so that a continue before it is provably ours. */
 const EMULATOR_DEADLINE_MS = 15_000;
-const LOOKUP_TIMEOUT_MS = 1500;
+/**
+ * The lookup deadline where a test applies the CRM's reply: the reply must not race it on a loaded
+ * machine (at load 10, Firefox's lookup once took over 1.5 s and the call rightly went on unchanged).
+ * It stays below the emulator's fall-through (the hold adds a second's grace).
+ */
+const LOOKUP_TIMEOUT_MS = 10_000;
+/** The deadline the hanging-CRM case waits out. */
+const SHORT_TIMEOUT_MS = 1500;
 
 type ControlPeers = Peers & { ari: AriEmulator };
 
@@ -80,9 +87,9 @@ describe.each(BROWSERS)('ARI control mode in %s', (kind) => {
    * taken at once by the worker. Waiting for the new user's socket, not for any new socket: a
    * connection of the old settings still under way (a worker just woken) must not count.
    */
-  async function configure(s: object, reconnectsAs?: string) {
+  async function configure(s: object, reconnectsAs?: string, lookupTimeoutMs = LOOKUP_TIMEOUT_MS) {
     const connects = peers.ari.state().connects;
-    await ext.configure({ ...s, advanced: { lookupTimeoutMs: LOOKUP_TIMEOUT_MS } });
+    await ext.configure({ ...s, advanced: { lookupTimeoutMs } });
     if (reconnectsAs) await waitFor(`the extension to (re)connect as the Stasis app, as ${reconnectsAs}`, () => (peers.ari.state().connects > connects && stasisApp()?.user === reconnectsAs) || undefined, 20_000);
     else await new Promise((r) => setTimeout(r, 500));
   }
@@ -117,7 +124,6 @@ describe.each(BROWSERS)('ARI control mode in %s', (kind) => {
       ['continue', '', '', 204, 'cti'],
     ]);
     expect(cont.query).toEqual({});
-    expect(cont.at - from).toBeLessThan(EMULATOR_DEADLINE_MS / 2);
     const pop = await waitFor('the pop', () => peers.crm.log().requests.find((r) => r.kind === 'pop' && r.params.n === '+15551234567'));
     expect(pop.params.name).toBe('ACME Inc OVRDUE');
   });
@@ -132,23 +138,27 @@ describe.each(BROWSERS)('ARI control mode in %s', (kind) => {
     expect(peers.ari.parkedChannels()).toEqual([]);
   });
 
+  // The longest lookup timeout outlasts the emulator's fall-through: a continue that waited for it
+  // would find the call gone (409), so a 204 shows it did not wait, whatever the machine's load.
   it('continues at once when no lookup is configured', async () => {
-    await configure(settings('cti:secret', { inboundUrl: '' }));
+    await configure(settings('cti:secret', { inboundUrl: '' }), undefined, 30_000);
     const from = play(inbound('control-nolookup', '+15550002222'));
     const cont = await waitFor('the continue', continued(from), 10_000);
-    expect(requestsSince(from).map((r) => r.path.split('/').at(-1))).toEqual(['continue']);
-    expect(cont.at - from).toBeLessThan(1500);
+    expect(requestsSince(from).map((r) => [r.path.split('/').at(-1), r.status])).toEqual([['continue', 204]]);
+    expect(peers.crm.log().requests.filter((r) => r.kind === 'lookup' && r.at >= from)).toEqual([]);
   });
 
   it('continues within its own deadline when the CRM hangs', async () => {
-    await configure(settings('cti:secret', lookup()));
+    await configure(settings('cti:secret', lookup()), undefined, SHORT_TIMEOUT_MS);
     await peers.crm.setMode({ hang: true, paths: ['/cti/lookup'] });
     try {
       const from = play(inbound('control-hang', '+15551234567'));
       const cont = await waitFor('the continue', continued(from), 10_000);
       expect(cont.query).toEqual({});
-      expect(cont.at - from).toBeGreaterThanOrEqual(LOOKUP_TIMEOUT_MS - 100);
-      expect(cont.at - from).toBeLessThan(LOOKUP_TIMEOUT_MS + 2500);
+      // It waited for the lookup, then continued while the call was still parked: before the
+      // emulator's fall-through (EMULATOR_DEADLINE_MS, ten times this deadline), or 409.
+      expect(cont.at - from).toBeGreaterThanOrEqual(SHORT_TIMEOUT_MS - 100); // clocks round, timers may fire a ms early
+      expect(cont.status).toBe(204);
     } finally {
       await peers.crm.setMode({ hang: false, paths: null });
     }
@@ -157,6 +167,7 @@ describe.each(BROWSERS)('ARI control mode in %s', (kind) => {
   // Chromium only: stopping Firefox's event page needs the browser's system scope (all-day.test.ts
   // does it); the code path after the restart is the same.
   it.runIf(kind === 'chromium')('a call left parked when the browser stopped the background continues once a new worker connects', async () => {
+    await configure(settings('cti:secret', lookup())); // the old worker's own deadline must not end the wait first
     await peers.crm.setMode({ hang: true, paths: ['/cti/lookup'] });
     try {
       const from = play(inbound('control-orphan', '+15551234567'));
@@ -173,7 +184,6 @@ describe.each(BROWSERS)('ARI control mode in %s', (kind) => {
       // The call must go on: a second continue racing the first may meet a channel already gone (409).
       const cont = await waitFor('the continue from the new worker', () => requestsSince(from).find((r) => r.path.endsWith('/continue') && r.status === 204), 10_000);
       expect(cont.query).toEqual({});
-      expect(cont.at - from).toBeLessThan(EMULATOR_DEADLINE_MS);
     } finally {
       await peers.crm.setMode({ hang: false, paths: null });
     }

@@ -14,7 +14,8 @@
  *
  * Arguments are file filters (`npm run test:e2e -- first-pop transports`); none means every file.
  * Output lines carry their job; at the end each job's wall time is printed, slowest first, with
- * the machine's load average, and written to test/e2e/out/lanes.json.
+ * the machine's load average, and written to test/e2e/out/lanes.json; then each failed job's
+ * failure section again, since a CI log may keep only its tail.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -37,7 +38,12 @@ interface Job {
 interface Done extends Job {
   code: number;
   s: number;
+  /** vitest's account of what failed (its "Failed Tests" section on), to print again at the end. */
+  failures: string[];
 }
+
+/** Enough of a failure section for its errors and stacks; CI shows only the tail of a run. */
+const FAILURE_LINES = 80;
 
 const name = (file: string) => file.replace(/^.*\//, '').replace(/\.test\.ts$/, '');
 const rank = (file: string) => {
@@ -72,10 +78,14 @@ function runJob(job: Job): Promise<Done> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const tag = `[${job.browser === 'chromium' ? 'C' : 'F'} ${name(job.file)}]`;
+  const failures: string[] = [];
   for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${tag} ${line}\n`));
+    createInterface({ input: stream }).on('line', (line) => {
+      process.stdout.write(`${tag} ${line}\n`);
+      if ((failures.length > 0 || /Failed Tests|Unhandled Error/.test(line)) && failures.length < FAILURE_LINES) failures.push(line);
+    });
   }
-  return new Promise((resolve) => child.on('close', (code) => resolve({ ...job, code: code ?? 1, s: Math.round((Date.now() - started) / 100) / 10 })));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ ...job, code: code ?? 1, s: Math.round((Date.now() - started) / 100) / 10, failures })));
 }
 
 /** Runs `jobs` in `lanes` lanes, each lane taking the next job as soon as its last one ends. */
@@ -103,9 +113,12 @@ const started = Date.now();
 const results = (await Promise.all([runInLanes(waiting, waiting.length), runInLanes(jobs.filter((j) => !waiting.includes(j)), CPU_LANES)])).flat();
 const wallS = Math.round((Date.now() - started) / 1000);
 const failed = results.filter((r) => r.code !== 0);
-writeFileSync(`${OUT_DIR}/lanes.json`, `${JSON.stringify({ at: new Date().toISOString(), loadBefore, loadAfter: load(), cpuLanes: CPU_LANES, wallS, jobs: results.sort((a, b) => b.s - a.s) }, null, 2)}\n`);
+writeFileSync(`${OUT_DIR}/lanes.json`, `${JSON.stringify({ at: new Date().toISOString(), loadBefore, loadAfter: load(), cpuLanes: CPU_LANES, wallS, jobs: results.sort((a, b) => b.s - a.s).map(({ failures, ...r }) => r) }, null, 2)}\n`);
 
 console.log(`\ne2e: ${jobs.length} jobs in ${wallS} s, ${CPU_LANES} CPU lanes + ${waiting.length} waiting (load average before: ${loadBefore}, after: ${load()})`);
 for (const r of results) console.log(`  ${String(r.s).padStart(6)} s  ${r.browser.padEnd(8)} ${r.file}${r.code === 0 ? '' : '  FAILED'}`);
-for (const r of failed) console.log(`FAILED: CTIPOP_BROWSER=${r.browser} npx vitest run --project e2e ${r.file}`);
+for (const r of failed) {
+  console.log(`\nFAILED: CTIPOP_BROWSER=${r.browser} npx vitest run --project e2e ${r.file}`);
+  for (const line of r.failures) console.log(`  ${line}`);
+}
 process.exit(failed.length ? 1 : 0);
