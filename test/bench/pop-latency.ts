@@ -1,11 +1,14 @@
 import WebSocket from 'ws';
 import { launchWithExtension, waitFor, type BrowserKind, type ExtensionBrowser } from '../e2e/harness/launch';
+import { grantHost } from '../e2e/harness/host-access';
 import { hrNow, percentiles, ringingCall, sleep, startBenchPeers, type BenchPeers } from '../e2e/harness/bench-peers';
 import type { BenchRow } from './measure';
 
 const CALLS = Number(process.env.CTIPOP_BENCH_CALLS ?? 200);
 const DEADLINE_CALLS = Number(process.env.CTIPOP_BENCH_DEADLINE_CALLS ?? 30);
 const WAKE_ROUNDS = Number(process.env.CTIPOP_BENCH_WAKE_ROUNDS ?? 20);
+/** `CTIPOP_BENCH_BROWSERS=firefox` measures one browser. */
+const BROWSERS = (process.env.CTIPOP_BENCH_BROWSERS ?? 'chromium,firefox').split(',') as BrowserKind[];
 const WARMUP = 5;
 const LOOKUP_MS = 100;
 const TIMEOUT_MS = 300;
@@ -73,9 +76,14 @@ function row(name: string, ms: number[], baseline?: string, note?: string, misse
  * in real browsers, without and with a 100 ms pre-call lookup, next to a Node client doing the
  * same on loopback; and lookup deadline accuracy against a CRM that never answers.
  */
-export async function run(kinds: BrowserKind[] = ['chromium', 'firefox']): Promise<BenchRow[]> {
+export async function run(kinds: BrowserKind[] = BROWSERS): Promise<BenchRow[]> {
   const p = await startBenchPeers();
   const rows: BenchRow[] = [];
+  // Each row is printed as it is measured: a long run shows where it is, and a killed one keeps its rows.
+  const add = (...added: BenchRow[]) => {
+    for (const r of added) process.stderr.write(`\n  ${r.name}: median ${r.median}, p95 ${r.p95}, max ${r.max} ${r.unit}; ${r.note ?? ''}`);
+    rows.push(...added);
+  };
   try {
     await p.crm.setMode({ slow: LOOKUP_MS, paths: ['/cti/lookup'] });
     for (const lookup of [false, true]) {
@@ -84,11 +92,14 @@ export async function run(kinds: BrowserKind[] = ['chromium', 'firefox']): Promi
       const ms = await ringToPop(p, CALLS, 0, '', 10);
       stop();
       await waitFor('the Node client to leave', () => p.sim.state().ws === 0 || undefined);
-      rows.push(row(`pop: Node client${lookup ? `, ${LOOKUP_MS} ms lookup first` : ''}`, ms, undefined, 'the floor: same stream, same requests, keep-alive fetch'));
+      add(row(`pop: Node client${lookup ? `, ${LOOKUP_MS} ms lookup first` : ''}`, ms, undefined, 'the floor: same stream, same requests, keep-alive fetch'));
     }
     for (const kind of kinds) {
-      const ext = await launchWithExtension(kind);
+      const ext = await launchWithExtension(kind, { autoGrantHosts: true });
       try {
+        // Set up as a user is: host access to the CRM, which the options page asks for, lets the
+        // pop reuse its tab. Chromium's prompt cannot be answered headless: there each pop opens a tab.
+        const reuse = kind === 'firefox' && (await grantHost(ext, `http://${new URL(p.crm.url).hostname}/*`));
         const settings = (cti: object, advanced: object = {}) => ({
           connection: { kind: 'json-ws', url: p.sim.wsUrl, secret: p.sim.token, endpoints: ['PJSIP/100'] },
           cti: { popupUrl: popUrl(p), ...cti },
@@ -98,7 +109,7 @@ export async function run(kinds: BrowserKind[] = ['chromium', 'firefox']): Promi
         await ext.configure(settings({}));
         await waitFor(`${kind} to connect`, () => p.sim.state().ws > 0 || undefined, 30_000);
         await ringToPop(p, WARMUP);
-        rows.push(row(`pop: ${kind}`, await ringToPop(p, CALLS, 0, `pop: ${kind}`), 'pop: Node client', 'target p95 ≤ 40 ms (quiet machine)'));
+        add(row(`pop: ${kind}`, await ringToPop(p, CALLS, 0, `pop: ${kind}`), 'pop: Node client', `target p95 ≤ 40 ms (quiet machine); ${reuse ? 'pop tab reused' : 'no host access: a new tab per pop'}`));
 
         await ext.configure(settings({ inboundUrl: lookupUrl(p) }));
         await waitFor(`${kind} to use the lookup`, async () => {
@@ -107,17 +118,17 @@ export async function run(kinds: BrowserKind[] = ['chromium', 'firefox']): Promi
           return p.crm.log().requests.filter((r) => r.kind === 'lookup').length > before || undefined;
         });
         await ringToPop(p, WARMUP);
-        rows.push(row(`pop: ${kind}, ${LOOKUP_MS} ms lookup first`, await ringToPop(p, CALLS, 0, `pop: ${kind}, lookup`), `pop: Node client, ${LOOKUP_MS} ms lookup first`, `target p95 ≤ ${LOOKUP_MS + 40} ms`, `pop: ${kind}, lookup`));
+        add(row(`pop: ${kind}, ${LOOKUP_MS} ms lookup first`, await ringToPop(p, CALLS, 0, `pop: ${kind}, lookup`), `pop: Node client, ${LOOKUP_MS} ms lookup first`, `target p95 ≤ ${LOOKUP_MS + 40} ms`, `pop: ${kind}, lookup`));
 
         await ext.configure(settings({ inboundUrl: lookupUrl(p) }, { lookupTimeoutMs: TIMEOUT_MS }));
         await sleep(500);
-        rows.push(row(`deadline: ${kind}, pop after ${TIMEOUT_MS} ms timeout, excess`, await deadlineExcess(p, `deadline: ${kind}`), undefined, 'target ≤ 20 ms; excess = ring → pop − timeout', `deadline: ${kind}`));
+        add(row(`deadline: ${kind}, pop after ${TIMEOUT_MS} ms timeout, excess`, await deadlineExcess(p, `deadline: ${kind}`), undefined, 'target ≤ 20 ms; excess = ring → pop − timeout', `deadline: ${kind}`));
         await p.crm.setMode({ hang: false, slow: LOOKUP_MS });
-        rows.push(...(await apiFloor(ext, p, kind)));
+        add(...(await apiFloor(ext, p, kind)));
         if (kind === 'chromium') {
           await ext.configure(settings({}));
           await sleep(500);
-          rows.push(...(await wakeUp(ext, p)));
+          add(...(await wakeUp(ext, p)));
         }
       } finally {
         await ext.close();

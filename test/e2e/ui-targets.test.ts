@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { grantHost } from './harness/host-access';
 import { launchWithExtension, waitFor, type BrowserKind, type ExtensionBrowser } from './harness/launch';
 import { peerSettings, startPeers, type Peers } from './harness/peers';
 import { stretched } from './harness/ui-pages';
@@ -9,22 +10,6 @@ const SPEED = 50;
 /** The browser's tabs showing the demo CRM, as the browser itself reports them (not through the extension, which has no `tabs` permission). */
 async function crmTabs(ext: ExtensionBrowser, crmUrl: string): Promise<string[]> {
   return (await ext.browser.pages()).map((p) => p.url()).filter((u) => u.startsWith(crmUrl));
-}
-
-/** Host access to `pattern`, asked for from the options page in a click as the options page's Save does. */
-async function grantHost(ext: ExtensionBrowser, pattern: string): Promise<boolean> {
-  const page = await ext.extensionPage();
-  await page.evaluate((o) => {
-    type Api = { permissions: { request(p: object): Promise<boolean> } };
-    const g = globalThis as unknown as { browser?: Api; chrome: Api; granted?: boolean };
-    const button = document.createElement('button');
-    button.id = 'test-grant';
-    button.textContent = 'grant';
-    button.onclick = () => void (g.browser ?? g.chrome).permissions.request({ origins: [o] }).then((r) => (g.granted = r));
-    document.body.prepend(button);
-  }, pattern);
-  await page.click('#test-grant');
-  return waitFor('the host permission', () => page.evaluate(() => (globalThis as { granted?: boolean }).granted));
 }
 
 /** Pops as the CRM sees them: top-level page loads of /pop (a side panel frame would be `iframe`). */

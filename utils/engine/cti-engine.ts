@@ -161,8 +161,10 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
   /** `reserved`: the popped flag went into the book with the event's own write (see `process`). */
   async function popCall(callId: string, reserved: boolean) {
     const settings = deps.settings();
-    // Decided by the event that called for the pop: a call that ends while its number plan loads still pops.
-    if (!book.calls[callId] || book.calls[callId].state === 'ended') return;
+    // Decided by the event that called for the pop: a call that ends before it is shown (while its
+    // ringing is written, its lookup runs or its number plan loads) still pops. A missed pop is
+    // the complaint users have most; the CRM page of a caller who hung up is their call-back.
+    if (!book.calls[callId]) return;
     await prepareNumbers(book.calls[callId], settings.numbers.homeCountry, settings.cti.popupUrl);
     const call = book.calls[callId];
     if (!call) return;
@@ -238,11 +240,13 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
   /**
    * One storage write per event: a pop the event calls for is marked in the same write, so the
    * pop itself needs none (a worker killed after the write misses that pop rather than showing
-   * it twice after the restart).
+   * it twice after the restart). The event is applied and its write started as it arrives, not
+   * after the previous event's write: storage keeps the order of writes, so an offered and a
+   * ringing frame that come together cost one write's wait before the pop, not two.
    */
-  async function process(event: CallEvent, arrivedAt: number) {
+  function process(event: CallEvent, arrivedAt: number): Promise<void> {
     const result = applyEvent(book, event);
-    if (result.book === book) return;
+    if (result.book === book) return queue;
     book = result.book;
     const reserved = new Set<string>();
     const settings = deps.settings();
@@ -254,17 +258,21 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
         reserved.add(step.call.id);
       }
     }
-    await save();
-    // The card shows the new state at once, even while the call's own work (lookup, pop) waits.
-    deps.onChange(event.callId);
-    for (const step of result.steps) void react(step, arrivedAt, reserved);
+    // A failed write (storage full, profile gone) must not stop the calls: they go on, and only
+    // the guarantee against a second pop after a restart is lost for this event.
+    const written = save().catch(() => undefined);
+    queue = Promise.all([queue, written]).then(() => {
+      // The card shows the new state at once, even while the call's own work (lookup, pop) waits.
+      deps.onChange(event.callId);
+      for (const step of result.steps) void react(step, arrivedAt, reserved);
+    });
+    return queue;
   }
 
   return {
     /** `arrivedAt` (deps.now time): when the frame carrying the event arrived; lookup deadlines count from it. */
     handle(event: CallEvent, arrivedAt = deps.now()): Promise<void> {
-      queue = queue.then(() => process(event, arrivedAt));
-      return queue;
+      return process(event, arrivedAt);
     },
     /** Resolves once every pop decided so far has been shown (or given up). */
     async popsShown(): Promise<void> {

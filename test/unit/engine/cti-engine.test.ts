@@ -163,6 +163,61 @@ describe('CTI engine', () => {
     expect(restarted.log.pops).toEqual([]);
   });
 
+  it('starts the ringing event\'s write without waiting for the offered one, and pops only once its own write is done', async () => {
+    const settings = settingsSchema.parse({ cti: { popupUrl: `${CRM}/pop` } });
+    const steps: string[] = [];
+    const writes: { popped: string[]; done: () => void }[] = [];
+    const engine = createEngine({
+      settings: () => settings, now: () => 5,
+      lookup: async () => ({ outcome: 'ok', status: 200, ms: 1, body: '' }),
+      pop: async () => void steps.push('pop'),
+      queuePostCall: async () => undefined,
+      saveBook: (b) => new Promise<void>((done) => writes.push({ popped: [...b.popped], done })),
+      onEnded: () => undefined, onChange: () => undefined,
+    }, emptyBook());
+    const [offered, ringing] = call();
+    const handled = Promise.all([engine.handle(offered!), engine.handle(ringing!)]);
+    // Both writes are under way at once, in event order; nothing has popped.
+    expect(writes.map((w) => w.popped)).toEqual([[], ['c1']]);
+    writes[1]!.done();
+    await new Promise((r) => setTimeout(r, 5));
+    expect(steps).toEqual([]); // the offered event's write is still open: its reactions come first
+    writes[0]!.done();
+    await handled;
+    await engine.idle();
+    expect(steps).toEqual(['pop']);
+  });
+
+  it('pops a call that ends before its pop is shown: while its ringing is written, or during its lookup', async () => {
+    const quick = setup({ cti: { popupUrl: `${CRM}/pop` } });
+    const [offered, ringing, , ended] = call();
+    await Promise.all([offered, ringing, ended].map((e) => quick.engine.handle(e!)));
+    await quick.engine.idle();
+    expect(quick.log.pops).toEqual([`${CRM}/pop`]);
+    expect(quick.log.posts).toHaveLength(0); // no post-call URL set
+    let answer: (r: LookupResult) => void = () => undefined;
+    const slow = setup({ cti: { inboundUrl: `${CRM}/lookup`, popupUrl: `${CRM}/pop` } }, { '/lookup': new Promise<LookupResult>((r) => (answer = r)) });
+    for (const e of [offered, ringing, ended]) await slow.engine.handle(e!);
+    answer({ outcome: 'ok', status: 200, ms: 1, body: '<ipbx/>' });
+    await slow.engine.idle();
+    expect(slow.log.pops).toEqual([`${CRM}/pop`]);
+  });
+
+  it('goes on with the calls when a write fails', async () => {
+    const settings = settingsSchema.parse({ cti: { popupUrl: `${CRM}/pop` } });
+    const pops: string[] = [];
+    const engine = createEngine({
+      settings: () => settings, now: () => 5,
+      lookup: async () => ({ outcome: 'ok', status: 200, ms: 1, body: '' }),
+      pop: async (_call, url) => void pops.push(url),
+      queuePostCall: async () => undefined,
+      saveBook: () => Promise.reject(new Error('QUOTA_BYTES quota exceeded')),
+      onEnded: () => undefined, onChange: () => undefined,
+    }, emptyBook());
+    await play(engine, [...call('c1').slice(0, 2), ...call('c2').slice(0, 2)]);
+    expect(pops).toEqual([`${CRM}/pop`, `${CRM}/pop`]);
+  });
+
   it('keeps the one write when the pop waits for a lookup, and pops on answer with the same single write', async () => {
     const lookedUp = setup({ cti: { inboundUrl: `${CRM}/lookup`, popupUrl: `${CRM}/pop` } });
     await play(lookedUp.engine, call().slice(0, 2));
