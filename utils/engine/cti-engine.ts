@@ -61,6 +61,8 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
   const activity = new Map<string, CallActivity>();
   /** Pops decided and not yet shown: what `popsShown` waits for. */
   const pendingPops = new Set<Promise<void>>();
+  /** Per call, the PBX's answer to the last control request: the call's chain does not wait for it (see runAll). */
+  const controlling = new Map<string, Promise<void>>();
 
   const activityOf = (callId: string) => {
     let a = activity.get(callId);
@@ -132,7 +134,10 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
   /**
    * Runs the requests in order until one says `break`, then hands the PBX what the replies asked
    * for. Pre-call control always reaches the connector, even with nothing to apply: a call held
-   * in the PBX's Stasis application waits for exactly that word to continue.
+   * in the PBX's Stasis application waits for exactly that word to continue. The pop does not
+   * wait for the PBX's acknowledgement (a round trip, up to 3 s from a silent server): it shows the
+   * reply's values already, and the PBX's own events say what became of the call. Requests for one
+   * call still go out one at a time, in order.
    */
   async function runAll(callId: string, requests: PlannedRequest[], always: boolean, arrivedAt: number) {
     const merged: ReplyActions = { set: {}, route: null, break: false };
@@ -151,11 +156,18 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
     }
     const wanted = Object.keys(merged.set).length > 0 || merged.route !== null;
     if (!deps.control || !(always || wanted)) return;
-    const outcome = await deps.control(callId, merged);
-    if (!outcome.ok && wanted && last) {
-      note(last, `PBX did not apply the reply: ${outcome.reason}`);
-      deps.onChange(callId);
-    }
+    const control = deps.control;
+    const done = (controlling.get(callId) ?? Promise.resolve())
+      .then(() => control(callId, merged))
+      .catch((error: unknown) => ({ ok: false, reason: `internal error: ${String(error)}` }))
+      .then((outcome) => {
+        if (!outcome.ok && wanted && last) {
+          note(last, `PBX did not apply the reply: ${outcome.reason}`);
+          deps.onChange(callId);
+        }
+      });
+    controlling.set(callId, done);
+    void done.then(() => controlling.get(callId) === done && controlling.delete(callId));
   }
 
   /** `reserved`: the popped flag went into the book with the event's own write (see `process`). */
@@ -285,7 +297,7 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
     /** Resolves when every call's pending work is done (tests, shutdown). */
     async idle(): Promise<void> {
       await queue;
-      while (chains.size) await Promise.all([...chains.values()]);
+      while (chains.size || controlling.size) await Promise.all([...chains.values(), ...controlling.values()]);
     },
     book: () => book,
     /** Sign-out: forgets every call and what was shown of it. */

@@ -203,6 +203,26 @@ describe('CTI engine', () => {
     expect(slow.log.pops).toEqual([`${CRM}/pop`]);
   });
 
+  it('pops with the reply\'s values without waiting for the PBX to acknowledge them, and notes a refusal when it comes', async () => {
+    const settings = settingsSchema.parse({ cti: { inboundUrl: `${CRM}/lookup`, popupUrl: `${CRM}/pop?name=%%calleridname%%` } });
+    const pops: string[] = [];
+    let acknowledge: (r: { ok: boolean; reason?: string }) => void = () => undefined;
+    const engine = createEngine({
+      settings: () => settings, now: () => 5,
+      lookup: async () => reply('<ipbx><set><calleridname>Schmidt Bau</calleridname></set></ipbx>'),
+      pop: async (_call, url) => void pops.push(url),
+      queuePostCall: async () => undefined,
+      control: () => new Promise((resolve) => (acknowledge = resolve)),
+      saveBook: async () => undefined,
+      onEnded: () => undefined, onChange: () => undefined,
+    }, emptyBook());
+    for (const e of call().slice(0, 2)) await engine.handle(e);
+    await vi.waitFor(() => expect(pops).toEqual([`${CRM}/pop?name=Schmidt%20Bau`]));
+    acknowledge({ ok: false, reason: 'the PBX did not acknowledge within 3 s' });
+    await engine.idle();
+    expect(engine.activity('c1')?.lookups[0]?.detail).toBe('PBX did not apply the reply: the PBX did not acknowledge within 3 s');
+  });
+
   it('goes on with the calls when a write fails', async () => {
     const settings = settingsSchema.parse({ cti: { popupUrl: `${CRM}/pop` } });
     const pops: string[] = [];
