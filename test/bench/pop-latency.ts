@@ -24,6 +24,12 @@ const nextNumber = () => `+49305${String(5_000_000 + serial++)}`;
 const popUrl = (p: BenchPeers) => `${p.crm.url}/pop?n=%%calleridnumber%%`;
 const lookupUrl = (p: BenchPeers) => `${p.crm.url}/cti/lookup?calleridnumber=%%calleridnumber%%`;
 
+/**
+ * Run after each pop, outside the measured time. Without host access every pop opens a tab; the
+ * browser under test closes them as a user would, or hundreds pile up and slow it (set per browser).
+ */
+let afterPop: () => Promise<void> = async () => undefined;
+
 /** Rings `count` calls one after the other and returns ring → pop-request times in ms. */
 async function ringToPop(p: BenchPeers, count: number, minus = 0, label = '', gapMs = GAP_MS): Promise<number[]> {
   const out: number[] = [];
@@ -36,6 +42,7 @@ async function ringToPop(p: BenchPeers, count: number, minus = 0, label = '', ga
     if (rang === undefined) throw new Error(`no ringing frame was written for ${number}`);
     if (pop) out.push(pop.at - rang - minus);
     else missed.set(label, (missed.get(label) ?? 0) + 1);
+    await afterPop();
     await sleep(gapMs);
   }
   return out;
@@ -100,6 +107,9 @@ export async function run(kinds: BrowserKind[] = BROWSERS): Promise<BenchRow[]> 
         // Set up as a user is: host access to the CRM, which the options page asks for, lets the
         // pop reuse its tab. Chromium's prompt cannot be answered headless: there each pop opens a tab.
         const reuse = kind === 'firefox' && (await grantHost(ext, `http://${new URL(p.crm.url).hostname}/*`));
+        afterPop = reuse ? async () => undefined : async () => {
+          for (const tab of await ext.browser.pages()) if (tab.url().startsWith(p.crm.url)) await tab.close();
+        };
         const settings = (cti: object, advanced: object = {}) => ({
           connection: { kind: 'json-ws', url: p.sim.wsUrl, secret: p.sim.token, endpoints: ['PJSIP/100'] },
           cti: { popupUrl: popUrl(p), ...cti },
@@ -131,6 +141,7 @@ export async function run(kinds: BrowserKind[] = BROWSERS): Promise<BenchRow[]> 
           add(...(await wakeUp(ext, p)));
         }
       } finally {
+        afterPop = async () => undefined;
         await ext.close();
         await waitFor(`${kind} to leave`, () => p.sim.state().ws === 0 || undefined);
       }
