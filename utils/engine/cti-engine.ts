@@ -114,7 +114,9 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
     const changed = Object.fromEntries(Object.entries(applied.changes).map(([k, c]) => [k, c.to]));
     if (Object.keys(changed).length) {
       book = setVariables(book, callId, changed);
-      await save();
+      // Not awaited: the pop needs no stored copy of the reply's values (its popped flag is
+      // stored already), and every later write carries them too, in order.
+      void save().catch(() => undefined);
     }
     const actions: ReplyActions = applied.actions;
     if (actions.route) {
