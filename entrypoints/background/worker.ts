@@ -87,7 +87,8 @@ async function start(): Promise<Worker> {
         if (isMissed(call) && settings.current.behaviour.notifications) void notifyMissed(call).catch(() => undefined);
       },
       control: (callId, actions) => w.connector?.control?.(callId, actions) ?? Promise.resolve({ ok: false, reason: 'the connector cannot control calls' }),
-      saveBook: (b) => browser.storage.local.set({ [BOOK_KEY]: b }),
+      // The engine goes on without the write; the console says why a restart may repeat a pop.
+      saveBook: (b) => browser.storage.local.set({ [BOOK_KEY]: b }).catch((error: unknown) => console.error(`CTI Pop could not store the call book: ${String(error)}`)),
       onChange: () => view.changed(),
     },
     book,
