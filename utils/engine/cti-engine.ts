@@ -3,6 +3,7 @@ import type { CallEvent } from '../calls/call-event';
 import { applyEvent, emptyBook, forgetCall, markPopped, setVariables, type CallBook, type Lifecycle } from '../calls/call-book';
 import { buildCdr, cdrKey } from '../cdr/build-cdr';
 import { applyReply } from '../reply/apply-reply';
+import { bookWrites } from './book-writes';
 import { expandTemplate } from '../templates/expand-template';
 import type { LookupResult } from '../lookup/lookup-runner';
 import { parseReply, type Reply } from '../reply/parse-reply';
@@ -80,7 +81,7 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
     return next;
   };
 
-  const save = () => deps.saveBook(book);
+  const save = bookWrites(() => deps.saveBook(book));
 
   /** `startedAt` (deps.now time): when the frame that called for this request arrived; the timeout counts from there. */
   async function request(callId: string, planned: PlannedRequest, startedAt?: number): Promise<ReplyActions | undefined> {
@@ -254,9 +255,8 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
   /**
    * One storage write per event: a pop the event calls for is marked in the same write, so the
    * pop itself needs none (a worker killed after the write misses that pop rather than showing
-   * it twice after the restart). The event is applied and its write started as it arrives, not
-   * after the previous event's write: storage keeps the order of writes, so an offered and a
-   * ringing frame that come together cost one write's wait before the pop, not two.
+   * it twice after the restart). The event is applied as it arrives and its write is pipelined
+   * (book-writes.ts), not queued behind the previous event's.
    */
   function process(event: CallEvent, arrivedAt: number): Promise<void> {
     const result = applyEvent(book, event);

@@ -176,7 +176,11 @@ describe('CTI engine', () => {
       onEnded: () => undefined, onChange: () => undefined,
     }, emptyBook());
     const [offered, ringing] = call();
-    const handled = Promise.all([engine.handle(offered!), engine.handle(ringing!)]);
+    const frame = () => new Promise((r) => setTimeout(r, 0)); // each event in a frame of its own
+    const first = engine.handle(offered!);
+    await frame();
+    const handled = Promise.all([first, engine.handle(ringing!)]);
+    await frame();
     // Both writes are under way at once, in event order; nothing has popped.
     expect(writes.map((w) => w.popped)).toEqual([[], ['c1']]);
     writes[1]!.done();
