@@ -9,12 +9,13 @@ import { mkdirSync } from 'node:fs';
 import type { Page } from 'puppeteer-core';
 import { launchWithExtension, waitFor } from '../e2e/harness/launch';
 import { peerSettings, startPeers } from '../e2e/harness/peers';
+import { setViewport } from '../e2e/harness/viewport';
 
 const OUT = new URL('./out/', import.meta.url).pathname;
 const headless = !process.env.DISPLAY;
 
 async function shot(page: Page, name: string) {
-  await page.setViewport({ width: 420, height: 760 });
+  await setViewport(page, { width: 420, height: 760 });
   await page.screenshot({ path: `${OUT}${name}.png` });
   console.log(`  screenshot: test/demo/out/${name}.png`);
 }
@@ -54,7 +55,7 @@ async function main() {
   const popTab = (await ext.browser.pages()).find((p) => p.url().startsWith(peers.crm.url));
   if (popTab) await shot(popTab, 'pop-tab');
   const options = await ext.extensionPage();
-  await options.setViewport({ width: 1000, height: 1200 });
+  await setViewport(options, { width: 1000, height: 1200 });
   await options.screenshot({ path: `${OUT}options.png`, fullPage: true });
   console.log('  screenshot: test/demo/out/options.png');
 

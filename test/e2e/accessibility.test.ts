@@ -7,6 +7,7 @@ import { launchWithExtension, waitFor, type BrowserKind, type ExtensionBrowser }
 import { peerSettings, startPeers, type Peers } from './harness/peers';
 import { shoot, writeStoreShot } from './harness/store-shots';
 import { openExtensionTab, waitForText } from './harness/ui-pages';
+import { setViewport } from './harness/viewport';
 
 type Scheme = 'light' | 'dark';
 const SPEED = 20;
@@ -95,7 +96,7 @@ describe.each(RUNS.filter((r) => inLane(r.kind)))('accessibility in $name', ({ k
     await waitFor('the extension to connect to the simulator', () => peers.sim.state().ws > 0);
     options = await ext.extensionPage();
     panel = await openExtensionTab(ext, '/sidepanel.html');
-    await panel.setViewport({ width: 400, height: 800 });
+    await setViewport(panel, { width: 400, height: 800 });
     await panel.waitForSelector('[data-testid=no-calls]');
   });
   afterAll(async () => {
@@ -166,7 +167,7 @@ describe.each(RUNS.filter((r) => inLane(r.kind)))('accessibility in $name', ({ k
 
   it('popup: 0 violations, every control reachable by Tab with visible focus', async () => {
     const popup = await openExtensionTab(ext, '/popup.html');
-    await popup.setViewport({ width: 320, height: 600 });
+    await setViewport(popup, { width: 320, height: 600 });
     await waitForText(popup, '[data-testid=popup-recent] [data-testid=history-row]', /Bob/);
     expect(await audit(popup, 'popup')).toEqual([]);
     await tabTo(popup, '[data-testid=dnd-switch]');
@@ -176,7 +177,7 @@ describe.each(RUNS.filter((r) => inLane(r.kind)))('accessibility in $name', ({ k
 
   it('options: every section and the test bench with its results, by keyboard', async () => {
     await options.bringToFront();
-    await options.setViewport({ width: 1280, height: 800 });
+    await setViewport(options, { width: 1280, height: 800 });
     await options.waitForSelector('[data-testid=bench-run]');
     // The bench runs from the keyboard: Tab to its button, Enter.
     await options.$eval('#testbench-heading', (h) => h.scrollIntoView());

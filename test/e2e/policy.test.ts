@@ -4,6 +4,7 @@ import { launchWithExtension, waitFor, type BrowserKind, type ExtensionBrowser }
 import { peerSettings, startPeers, type Peers } from './harness/peers';
 import { screenshot } from './harness/ui-pages';
 import { BROWSERS } from './harness/lanes';
+import { setViewport } from './harness/viewport';
 
 /** What the extension reads from `storage.managed`. */
 function managedPolicy(page: Page): Promise<Record<string, unknown>> {
@@ -74,7 +75,7 @@ describe.each(BROWSERS)('managed policy in %s', (kind) => {
   });
 
   it('locks the policy\'s fields on the options page and shows their values; other fields stay editable', async () => {
-    await options.setViewport({ width: 1100, height: 900 });
+    await setViewport(options, { width: 1100, height: 900 });
     await options.waitForSelector('[data-testid=setting-connection-url-locked]');
     const field = (testid: string) => options.$eval(`[data-testid=${testid}]`, (e) => ({ value: (e as HTMLInputElement).value, disabled: (e as HTMLInputElement).disabled }));
     expect(await field('setting-connection-url')).toEqual({ value: peers.sim.wsUrl, disabled: true });

@@ -4,6 +4,7 @@ import { launchWithExtension, waitFor, type BrowserKind, type ExtensionBrowser }
 import { peerSettings, startPeers, type Peers } from './harness/peers';
 import { openExtensionTab, screenshot, waitForText } from './harness/ui-pages';
 import { BROWSERS } from './harness/lanes';
+import { setViewport } from './harness/viewport';
 
 /** Replaces an input's value the way a person does: select all, type. */
 async function fill(page: Page, testid: string, text: string) {
@@ -32,7 +33,7 @@ describe.each(BROWSERS)('options page and popup in %s', (kind) => {
     await ext.configure(settings());
     await waitFor('the extension to connect to the simulator', () => peers.sim.state().ws > 0);
     options = await ext.extensionPage();
-    await options.setViewport({ width: 1100, height: 900 });
+    await setViewport(options, { width: 1100, height: 900 });
     // The page shows the stored settings once the subscription has read them.
     await waitFor('the options form to show the configured lookup URL', async () => {
       const v = await options.$eval('[data-testid=setting-cti-inboundUrl]', (e) => (e as HTMLTextAreaElement).value).catch(() => '');
@@ -106,13 +107,13 @@ describe.each(BROWSERS)('options page and popup in %s', (kind) => {
     expect(peers.sim.play('inbound-answered', { speed: 50 }).ok).toBe(true);
     await waitFor('the call to end', () => (peers.sim.state().activeCalls.length === 0 && peers.crm.log().requests.some((r) => r.kind === 'postcall') ? true : undefined), 20_000);
     const popup = await openExtensionTab(ext, '/popup.html');
-    await popup.setViewport({ width: 320, height: 480 });
+    await setViewport(popup, { width: 320, height: 480 });
     await waitForText(popup, '[data-testid=connection-state]', /Connected/);
     await waitForText(popup, '[data-testid=popup-recent] [data-testid=history-row]', /ACME Inc OVRDUE/);
     // The ended call is history, not an active call.
     expect(await popup.$('[data-testid=popup-active]')).toBeNull();
     // The toolbar popup is as tall as its content: the picture too.
-    await popup.setViewport({ width: 320, height: await popup.evaluate(() => Math.ceil(document.querySelector('.popup')!.getBoundingClientRect().height)) });
+    await setViewport(popup, { width: 320, height: await popup.evaluate(() => Math.ceil(document.querySelector('.popup')!.getBoundingClientRect().height)) });
     await screenshot(popup, `popup-${kind}-light`);
     if (kind === 'chromium') {
       await popup.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);

@@ -6,6 +6,7 @@ import { CHROME_ID } from './harness/paths';
 import { peerSettings, startPeers, type Peers } from './harness/peers';
 import { openChromiumSidePanel, openExtensionTab, screenshot, waitForText } from './harness/ui-pages';
 import { BROWSERS } from './harness/lanes';
+import { setViewport } from './harness/viewport';
 
 const HOSTILE_NAME = 'Zoë Müller-Łukasiewicz 東京 & Co #1 %%calleridnumber%% 100%\r\nX-Injected: yes \u202Egnp.exe <script>alert(1)</script>';
 const SPEED = 20;
@@ -117,7 +118,7 @@ describe.each(BROWSERS)('side panel in %s', (kind) => {
     // opened before the call: opened while it rang, on a loaded machine the call had stopped
     // ringing by the time the tab showed it.
     const shot = await openExtensionTab(ext, '/sidepanel.html');
-    await shot.setViewport({ width: 400, height: 900 });
+    await setViewport(shot, { width: 400, height: 900 });
     expect(peers.sim.play(ringingCall('carol', { number: '+15551234567', name: 'Carol Customer' }, 5000), { speed: SPEED }).ok).toBe(true);
     await panel.waitForSelector('[data-testid=call-card][data-state=ringing] [data-testid=changes]');
     const changes = await panel.$$eval('[data-testid=call-card][data-state=ringing] [data-testid=changes] li', (els) => els.map((e) => e.textContent));
@@ -154,7 +155,7 @@ describe.each(BROWSERS)('side panel in %s', (kind) => {
       return states.length === 2 && states.every((s) => s === 'delivered') ? true : undefined;
     });
     const shot = await openExtensionTab(ext, '/sidepanel.html');
-    await shot.setViewport({ width: 400, height: 900 });
+    await setViewport(shot, { width: 400, height: 900 });
     await shot.waitForSelector('[data-testid=history-postcall][data-postcall=delivered]');
     await shot.$eval('#history-heading', (h) => h.scrollIntoView());
     await screenshot(shot, `sidepanel-history-${kind}`);

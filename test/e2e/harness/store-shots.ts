@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { Resvg } from '@resvg/resvg-js';
 import type { Page } from 'puppeteer-core';
 import { OUT_DIR } from './paths';
+import { setViewport } from './viewport';
 
 /** Both stores take 1280×800 screenshots. */
 export const STORE_SIZE = { width: 1280, height: 800 } as const;
@@ -13,7 +14,7 @@ export async function shoot(page: Page, width: number): Promise<Uint8Array> {
   // Headless Chromium paints no frame for a tab behind another: its screenshot waits until the
   // protocol times out (measured: 100–180 s of the accessibility test).
   await page.bringToFront();
-  await page.setViewport({ width, height: STORE_SIZE.height });
+  await setViewport(page, { width, height: STORE_SIZE.height });
   await new Promise((r) => setTimeout(r, 300));
   return page.screenshot({ type: 'png' });
 }
