@@ -1,4 +1,4 @@
-import { DeliverPolicy, headers as natsHeaders, type ConsumerMessages, type Subscription } from 'nats';
+import { headers as natsHeaders, type ConsumerMessages, type Subscription } from 'nats';
 import WebSocket from 'ws';
 import { ariAppFor } from '../utils/connectors/ari-connector';
 import { createAriStasisControl, type AriStasisControl } from '../utils/connectors/ari-stasis-control';
@@ -14,6 +14,7 @@ import { routeRefusal, type ControlRequest, type DialRequest } from './control-p
 import { createEndpointTranslator, type EndpointEvent, type EndpointTranslator } from './endpoint-translator';
 import { eventFrame, withId, type StoredFrame } from './frames';
 import { jsRetry, type NatsHandles } from './nats';
+import { startConsumer } from './start-consumer';
 import { controlSubject, dialSubject, eventSubject, subjectToken } from './subjects';
 
 export type Log = (event: string, fields?: Record<string, unknown>) => void;
@@ -277,6 +278,7 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
     let stateDirty = false;
     let subs: Subscription[] = [];
     let consumer: ConsumerMessages | undefined;
+    let holding = true;
     const stasis: AriStasisControl = createAriStasisControl({ url: pbx.ariUrl, secret: ariKey, isOurApp: (name) => appSet.has(name), controlChannel, holdMs: pbx.holdMs });
     async function apply(req: ControlRequest): Promise<{ ok: boolean; reason?: string }> {
       if (!pbx.endpoints.includes(req.endpoint)) return { ok: false, reason: `endpoint ${req.endpoint} is not on PBX ${pbx.id}` };
@@ -334,6 +336,17 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
       }
     }
 
+    /** Folds this PBX's events from the stream into the snapshot state, from `stateSeq + 1`. */
+    async function follow() {
+      consumer = await startConsumer({ nats, stream: o.config.stream.name, filter: `ctipop.ev.${pbxKey}.>`, from: () => stateSeq + 1, wanted: () => holding, onRetry: (from, reason) => log('state-consumer-retry', { pbx: pbx.id, from, reason }) });
+      if (!consumer) return;
+      for await (const m of consumer) {
+        state.apply(withId(JSON.parse(m.string()) as StoredFrame, m.seq));
+        stateSeq = m.seq;
+        stateDirty = true;
+      }
+    }
+
     const ready = (async () => {
       const calls = await jsRetry(() => nats.calls.get(pbxKey));
       if (calls?.operation === 'PUT') {
@@ -341,15 +354,8 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
         state.load(saved.legs);
         stateSeq = saved.seq;
       }
-      const c = await jsRetry(() => nats.js.consumers.get(o.config.stream.name, { filterSubjects: `ctipop.ev.${pbxKey}.>`, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: stateSeq + 1 }));
-      consumer = await c.consume();
-      void (async () => {
-        for await (const m of consumer!) {
-          state.apply(withId(JSON.parse(m.string()) as StoredFrame, m.seq));
-          stateSeq = m.seq;
-          stateDirty = true;
-        }
-      })();
+      // The fold starts beside the rest: control, dial and the Stasis apps must not wait for it.
+      void follow();
       serve<ControlRequest>(controlSubject(pbx.id), 'control', apply, (ok) => {
         stats.controls += 1;
         if (!ok) stats.controlRefused += 1;
@@ -366,6 +372,7 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
       stasis,
       ready,
       async stop(finalSave: boolean) {
+        holding = false;
         clearInterval(saveTimer);
         await ready.catch(() => undefined);
         // Give the endpoints' Stasis applications back (a standby may take the lease).
@@ -446,3 +453,4 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
     },
   };
 }
+
