@@ -73,6 +73,12 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
   let outstanding = 0;
   /** Set by the first failed ack of a round; sending resumes from the first unacked event. */
   let failure: Error | undefined;
+  /**
+   * After a failure, one event at a time until one is acked: a pipelined retry while the stream
+   * leader was being elected had a call's `offered` refused (503) and the `ringing`, `answered`
+   * and `ended` sent right behind it stored, so the call's end came before its offer.
+   */
+  let probing = false;
   let rounds = 0;
   let dirty = false;
   let running = true;
@@ -113,7 +119,7 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
    * land the first time carries the same `Nats-Msg-Id` and JetStream drops it.
    */
   function pump() {
-    while (running && !failure && outstanding < MAX_OUTSTANDING && sent < queue.length) send(queue[sent++]!);
+    while (running && !failure && outstanding < (probing ? 1 : MAX_OUTSTANDING) && sent < queue.length) send(queue[sent++]!);
   }
 
   function send(item: QueueItem) {
@@ -124,6 +130,7 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
     nats.js.publish(item.subject, JSON.stringify(item.frame), { headers: h, timeout: 2000 }).then(
       (ack) => {
         item.acked = true;
+        probing = false;
         if (ack.duplicate) stats.duplicates += 1;
         else stats.published += 1;
       },
@@ -152,6 +159,7 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
         sent = 0;
         rounds += 1;
         failure = undefined;
+        probing = true;
         pump();
       }, RETRY_PAUSE_MS);
     });
