@@ -5,11 +5,12 @@ import { inLane } from '../harness/lanes';
 
 // Real parts: three nats-servers, two ingests, two edges, the ARI emulation as the PBX, Node
 // clients that speak the protocol through the extension's own json-session. Short form in npm
-// test, full form in `npm run test:chaos`. It once lost the last wave's `ended` in 2 of 6 short
-// runs: a call an ingest restarted mid-ring found in GET /ari/channels got another id than the
-// one the live ingest gave it (the phone's Ringing before its Dial), so it came twice, and the
-// run's count of ends was reached before the last calls ended. No browser: the Chromium lane
-// runs it, so the two lanes never start two rigs at once.
+// test, full form in `npm run test:chaos`. What kept it out of npm test, fixed: the last wave's
+// `ended` "lost" (a call an ingest restarted mid-ring found in GET /ari/channels had another id
+// than the live ingest gave it, so it came twice and the count of ends was reached early), runs
+// hung on the new lease holder's stream consumer, and calls around the leader kill whose end was
+// stored before their offer (a pipelined publish retry). No browser: the Chromium lane runs it,
+// so the two lanes never start two rigs at once.
 describe.runIf(inLane('chromium'))('bridge faults, counted', () => {
   it('a NATS node, an edge and the active ingest die mid-call: every call arrives once, in order, none lost', async () => {
     const report = await runFaults(SHORT ? { endpoints: 6, everyMs: 800, phaseMs: 2500 } : { endpoints: 40, everyMs: 700, phaseMs: 5000 });
