@@ -83,12 +83,18 @@ export function createAriCore(opts: AriCoreOptions) {
    * For a phone rung before its Dial: the trunk channel still ringing in whose caller its connected
    * line names, which a reconcile would take too. Trunks only: whether a phone is a user's differs
    * between one user's translator and the fan-out, and a phone's answered channel in another call
-   * can carry the same number.
+   * can carry the same number. Only when exactly one trunk fits: two calls ringing at once from
+   * one number (a company's shared caller ID) leave the phone to its Dial, never to a guess.
    */
   function callerOf(u: TrackedChannel): TrackedChannel | undefined {
     if (!u.connected.number) return undefined;
-    for (const c of graph.all()) if (c.kind === 'trunk' && c.state !== 'Up' && c.caller.number === u.connected.number) return c;
-    return undefined;
+    let fit: TrackedChannel | undefined;
+    for (const c of graph.all()) {
+      if (c.kind !== 'trunk' || c.state === 'Up' || c.caller.number !== u.connected.number) continue;
+      if (fit) return undefined;
+      fit = c;
+    }
+    return fit;
   }
 
   const trackers = opts.users.map((u) => {

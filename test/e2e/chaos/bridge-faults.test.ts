@@ -4,14 +4,16 @@ import { SHORT } from './chaos-helpers';
 import { inLane } from '../harness/lanes';
 
 // Real parts: three nats-servers, two ingests, two edges, the ARI emulation as the PBX, Node
-// clients that speak the protocol through the extension's own json-session. Short form in npm
-// test, full form in `npm run test:chaos`. What kept it out of npm test, fixed: the last wave's
-// `ended` "lost" (a call an ingest restarted mid-ring found in GET /ari/channels had another id
-// than the live ingest gave it, so it came twice and the count of ends was reached early), runs
-// hung on the new lease holder's stream consumer, and calls around the leader kill whose end was
-// stored before their offer (a pipelined publish retry). No browser: the Chromium lane runs it,
-// so the two lanes never start two rigs at once.
-describe.runIf(inLane('chromium'))('bridge faults, counted', () => {
+// clients that speak the protocol through the extension's own json-session. Fixed on 2 December:
+// the last wave's `ended` "lost" (a call an ingest restarted mid-ring found in GET /ari/channels
+// had another id than the live ingest gave it, so it came twice and the count of ends was reached
+// early), runs hung on the new lease holder's stream consumer, and calls around the leader kill
+// whose end was stored before their offer (a pipelined publish retry). The short form then passed
+// 9 runs in a row, but the one full run after those fixes delivered 180 calls twice (around the
+// NATS leader kill, same call ids; cause not found), so it is not in npm test's short pass yet:
+// `npm run test:chaos` runs it in full. No browser: the Chromium lane runs it, so the two lanes
+// never start two rigs at once.
+describe.runIf(!SHORT && inLane('chromium'))('bridge faults, counted', () => {
   it('a NATS node, an edge and the active ingest die mid-call: every call arrives once, in order, none lost', async () => {
     const report = await runFaults(SHORT ? { endpoints: 6, everyMs: 800, phaseMs: 2500 } : { endpoints: 40, everyMs: 700, phaseMs: 5000 });
     console.log(`bridge faults: ${report.faults.join(' → ')}\n  tried ${report.tried} calls, delivered ${report.delivered}, lost ${report.lost}, duplicated ${report.duplicated}, out of order ${report.outOfOrder}`);

@@ -81,6 +81,20 @@ describe('ARI translator after a reconnect (GET /ari/channels)', () => {
     expect(found).toBeDefined();
     expect({ dialFirst: live(dialFirst), ringFirst: live(ringFirst) }).toEqual({ dialFirst: found, ringFirst: found });
   });
+
+  it('does not guess when two calls from one number ring at once: a phone rung before its Dial keeps its own id', () => {
+    const trace = traceFrames('a_inbound_answered_caller_hangup') as AriFrame[];
+    const ringing = trace.findIndex((f) => f.type === 'ChannelStateChange' && (f.channel as { state: string }).state === 'Ringing');
+    const phone = (trace[ringing]!.channel as { id: string }).id;
+    const isDial = (f: AriFrame) => f.type === 'Dial';
+    const head = trace.slice(0, ringing + 1);
+    // The same caller (a company's shared caller ID) on a second trunk channel, ringing elsewhere.
+    const first = trace[0]!;
+    const twin = { ...first, channel: { ...(first.channel as object), id: '1795823036.99', name: 'PJSIP/pstn-000000ff' } } as AriFrame;
+    const t = createAriTranslator({ endpoints: ['PJSIP/100'], trunks: ['PJSIP/pstn'] });
+    const events = [twin, ...head.filter((f) => !isDial(f))].flatMap((f) => t.handle(JSON.stringify(f)));
+    expect(events.find((e) => e.type === 'offered')?.callId).toBe(phone);
+  });
 });
 
 describe('ARI translator snapshot', () => {
