@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DeliverPolicy, type ConsumerMessages } from 'nats';
+import type { ConsumerMessages } from 'nats';
 import { PROTOCOL_VERSION, type CallFrame, type ServerFrame } from '../utils/connectors/json-protocol';
 import { createCallState, type CallState } from './call-state';
 import type { BridgeConfig } from './config';
@@ -10,13 +10,12 @@ import type { Log } from './ingest';
 import { jsRetry, readKey, type NatsHandles } from './nats';
 import type { AuthOutcome, ControlFrame, ControlResultFrame, DialFrame, DialResultFrame, Principal, StreamBackend } from './protocol/stream-backend';
 import { createStreamServer } from './protocol/stream-server';
+import { startConsumer } from './start-consumer';
 import { controlSubject, dialSubject, EVENT_SUBJECTS, subjectToken } from './subjects';
 import { tokenVerifier } from './tokens';
 import { refuseUpgrade, trackSockets } from './protocol/open-sockets';
 
 const CONTROL_TIMEOUT_MS = 2800;
-/** Starting a stream consumer takes longer than this only while NATS is electing a leader. */
-const FOLLOW_START_MS = 5000;
 /** How often an edge checks that it still follows the stream (a stalled consumer is replaced). */
 const STALL_CHECK_MS = 2000;
 
@@ -158,31 +157,17 @@ export async function startEdge(o: { config: BridgeConfig; baseDir: string; nats
   let messages: ConsumerMessages | undefined;
   let following = true;
   /**
-   * Reads the stream from `lastSeq + 1` with an ordered consumer. Seen under a NATS node kill
-   * (nats.js 2.29, stream leader moving): `consume()` that never resolves, and an ordered consumer
-   * that stays open but delivers nothing more. So starting is bounded and retried, and a watchdog
-   * (below) starts a fresh consumer from where this edge stopped when the stream moved on and
-   * this edge did not; sequences at or below `lastSeq` are skipped, so nothing is sent twice.
+   * Reads the stream from `lastSeq + 1` with an ordered consumer, started within a bound
+   * (start-consumer.ts). Seen under a NATS node kill (nats.js 2.29, stream leader moving): an
+   * ordered consumer that stays open but delivers nothing more. So a watchdog (below) starts a
+   * fresh consumer from where this edge stopped when the stream moved on and this edge did not;
+   * sequences at or below `lastSeq` are skipped, so nothing is sent twice.
    */
   async function follow(): Promise<void> {
-    while (following) {
-      try {
-        const consumer = await nats.js.consumers.get(config.stream.name, { filterSubjects: EVENT_SUBJECTS, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: lastSeq + 1 });
-        const started = consumer.consume();
-        const m = await Promise.race([started, new Promise<undefined>((r) => setTimeout(() => r(undefined), FOLLOW_START_MS))]);
-        if (!m) {
-          void started.then((late) => late.stop(), () => undefined);
-          throw new Error(`the consumer did not start within ${FOLLOW_START_MS} ms`);
-        }
-        if (!following) return void m.stop();
-        messages = m;
-        void read(m);
-        return;
-      } catch (error) {
-        log('edge-consumer-retry', { serverId, from: lastSeq + 1, reason: (error as Error).message });
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    }
+    const m = await startConsumer({ nats, stream: config.stream.name, filter: EVENT_SUBJECTS, from: () => lastSeq + 1, wanted: () => following, onRetry: (from, reason) => log('edge-consumer-retry', { serverId, from, reason }) });
+    if (!m) return;
+    messages = m;
+    void read(m);
   }
 
   async function read(m: ConsumerMessages) {

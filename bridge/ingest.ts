@@ -1,4 +1,4 @@
-import { DeliverPolicy, headers as natsHeaders, type ConsumerMessages, type Subscription } from 'nats';
+import { headers as natsHeaders, type ConsumerMessages, type Subscription } from 'nats';
 import WebSocket from 'ws';
 import { ariAppFor } from '../utils/connectors/ari-connector';
 import { createAriStasisControl, type AriStasisControl } from '../utils/connectors/ari-stasis-control';
@@ -14,6 +14,7 @@ import { routeRefusal, type ControlRequest, type DialRequest } from './control-p
 import { createEndpointTranslator, type EndpointEvent, type EndpointTranslator } from './endpoint-translator';
 import { eventFrame, withId, type StoredFrame } from './frames';
 import { jsRetry, type NatsHandles } from './nats';
+import { startConsumer } from './start-consumer';
 import { controlSubject, dialSubject, eventSubject, subjectToken } from './subjects';
 
 export type Log = (event: string, fields?: Record<string, unknown>) => void;
@@ -72,6 +73,12 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
   let outstanding = 0;
   /** Set by the first failed ack of a round; sending resumes from the first unacked event. */
   let failure: Error | undefined;
+  /**
+   * After a failure, one event at a time until one is acked: a pipelined retry while the stream
+   * leader was being elected had a call's `offered` refused (503) and the `ringing`, `answered`
+   * and `ended` sent right behind it stored, so the call's end came before its offer.
+   */
+  let probing = false;
   let rounds = 0;
   let dirty = false;
   let running = true;
@@ -112,7 +119,7 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
    * land the first time carries the same `Nats-Msg-Id` and JetStream drops it.
    */
   function pump() {
-    while (running && !failure && outstanding < MAX_OUTSTANDING && sent < queue.length) send(queue[sent++]!);
+    while (running && !failure && outstanding < (probing ? 1 : MAX_OUTSTANDING) && sent < queue.length) send(queue[sent++]!);
   }
 
   function send(item: QueueItem) {
@@ -123,6 +130,7 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
     nats.js.publish(item.subject, JSON.stringify(item.frame), { headers: h, timeout: 2000 }).then(
       (ack) => {
         item.acked = true;
+        probing = false;
         if (ack.duplicate) stats.duplicates += 1;
         else stats.published += 1;
       },
@@ -151,6 +159,7 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
         sent = 0;
         rounds += 1;
         failure = undefined;
+        probing = true;
         pump();
       }, RETRY_PAUSE_MS);
     });
@@ -277,6 +286,7 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
     let stateDirty = false;
     let subs: Subscription[] = [];
     let consumer: ConsumerMessages | undefined;
+    let holding = true;
     const stasis: AriStasisControl = createAriStasisControl({ url: pbx.ariUrl, secret: ariKey, isOurApp: (name) => appSet.has(name), controlChannel, holdMs: pbx.holdMs });
     async function apply(req: ControlRequest): Promise<{ ok: boolean; reason?: string }> {
       if (!pbx.endpoints.includes(req.endpoint)) return { ok: false, reason: `endpoint ${req.endpoint} is not on PBX ${pbx.id}` };
@@ -334,6 +344,17 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
       }
     }
 
+    /** Folds this PBX's events from the stream into the snapshot state, from `stateSeq + 1`. */
+    async function follow() {
+      consumer = await startConsumer({ nats, stream: o.config.stream.name, filter: `ctipop.ev.${pbxKey}.>`, from: () => stateSeq + 1, wanted: () => holding, onRetry: (from, reason) => log('state-consumer-retry', { pbx: pbx.id, from, reason }) });
+      if (!consumer) return;
+      for await (const m of consumer) {
+        state.apply(withId(JSON.parse(m.string()) as StoredFrame, m.seq));
+        stateSeq = m.seq;
+        stateDirty = true;
+      }
+    }
+
     const ready = (async () => {
       const calls = await jsRetry(() => nats.calls.get(pbxKey));
       if (calls?.operation === 'PUT') {
@@ -341,15 +362,8 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
         state.load(saved.legs);
         stateSeq = saved.seq;
       }
-      const c = await jsRetry(() => nats.js.consumers.get(o.config.stream.name, { filterSubjects: `ctipop.ev.${pbxKey}.>`, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: stateSeq + 1 }));
-      consumer = await c.consume();
-      void (async () => {
-        for await (const m of consumer!) {
-          state.apply(withId(JSON.parse(m.string()) as StoredFrame, m.seq));
-          stateSeq = m.seq;
-          stateDirty = true;
-        }
-      })();
+      // The fold starts beside the rest: control, dial and the Stasis apps must not wait for it.
+      void follow();
       serve<ControlRequest>(controlSubject(pbx.id), 'control', apply, (ok) => {
         stats.controls += 1;
         if (!ok) stats.controlRefused += 1;
@@ -366,6 +380,7 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
       stasis,
       ready,
       async stop(finalSave: boolean) {
+        holding = false;
         clearInterval(saveTimer);
         await ready.catch(() => undefined);
         // Give the endpoints' Stasis applications back (a standby may take the lease).
@@ -446,3 +461,4 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
     },
   };
 }
+

@@ -78,9 +78,13 @@ export async function runFaults(o: { endpoints: number; everyMs: number; phaseMs
 
     calling = false;
     await loop;
-    // The last calls end ~2 s after they start.
-    const want = (endpoint: string) => played.filter((p) => p.endpoint === endpoint).length;
-    await waitFor(() => byClient.every((c) => c.seen.filter((e) => e.type === 'ended').length >= want(c.endpoint)), 30_000, 'every call to end at its client').catch(() => undefined);
+    // The last calls end ~2 s after they start. Each played call's own end: a count of `ended`
+    // events was reached early when one call came under two ids (it hid the last wave's ends).
+    const ended = (c: (typeof byClient)[number]) => new Set(callsOf(c.seen).filter((x) => x.types.includes('ended')).map((x) => x.n));
+    await waitFor(() => byClient.every((c) => {
+      const done = ended(c);
+      return played.every((p) => p.endpoint !== c.endpoint || done.has(p.n));
+    }), 30_000, 'every call to end at its client').catch(() => undefined);
 
     let delivered = 0;
     let lost = 0;
@@ -88,15 +92,11 @@ export async function runFaults(o: { endpoints: number; everyMs: number; phaseMs
     let outOfOrder = 0;
     const problems: string[] = [];
     for (const c of byClient) {
-      const byCall = new Map<string, string[]>();
-      const numberOf = new Map<string, number>();
-      for (const e of c.seen) {
-        if (e.type === 'offered') numberOf.set(e.callId, callNumberOf(e.variables.calleridnumber) ?? -1);
-        byCall.set(e.callId, [...(byCall.get(e.callId) ?? []), e.type]);
-      }
-      const got = new Map([...byCall].map(([callId, types]) => [numberOf.get(callId) ?? -1, types]));
+      const calls = callsOf(c.seen);
       for (const p of played.filter((x) => x.endpoint === c.endpoint)) {
-        const types = got.get(p.n);
+        const mine = calls.filter((x) => x.n === p.n);
+        if (mine.length > 1) { duplicated += 1; problems.push(`${c.endpoint} call ${p.n}: ${mine.length} calls (${mine.map((x) => `${x.callId}: ${x.types.join(' ')}`).join('; ')})`); }
+        const types = mine[0]?.types;
         if (!types) {
           lost += 1;
           problems.push(`${c.endpoint} call ${p.n}: nothing (client ${c.client.isOpen() ? 'open' : `closed ${c.client.closedCode()}`}, hellos ${JSON.stringify(c.client.hellos)}, errors ${JSON.stringify(c.client.errors)})`);
@@ -116,6 +116,18 @@ export async function runFaults(o: { endpoints: number; everyMs: number; phaseMs
   } finally {
     await rig.close();
   }
+}
+
+/** A client's calls in the order offered: call id, which played call (caller number), event types. */
+function callsOf(seen: CallEvent[]): { callId: string; n: number; types: string[] }[] {
+  const byCall = new Map<string, { callId: string; n: number; types: string[] }>();
+  for (const e of seen) {
+    const call = byCall.get(e.callId) ?? { callId: e.callId, n: -1, types: [] };
+    if (e.type === 'offered') call.n = callNumberOf(e.variables.calleridnumber) ?? -1;
+    call.types.push(e.type);
+    byCall.set(e.callId, call);
+  }
+  return [...byCall.values()];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -20,6 +20,8 @@ export interface CallTrackerOptions {
   queues: ReadonlySet<string>;
   maxDigits: number;
   emit: (e: CallEvent) => void;
+  /** The channel whose caller `u`'s connected line names (not a Local half, not a user's phone), trunks first. */
+  callerOf: (u: TrackedChannel) => TrackedChannel | undefined;
   /** Keeps the fan-out's root → trackers index true: called when a call starts or stops being rooted somewhere. */
   index: (root: string, add: boolean) => void;
 }
@@ -271,6 +273,11 @@ export function createCallTracker(o: CallTrackerOptions, graph: ChannelGraph) {
     if (!call) {
       const role = roleOf(u);
       if (!role) return;
+      // Rung before the Dial that names its caller (Asterisk does not order the two): tied to the
+      // caller its connected line names, as a reconcile ties it, so the call's id (its root) is the
+      // same whichever came first and whether the call was followed live or found in the channel list.
+      const caller = role === 'rung' && !u.parent ? o.callerOf(u) : undefined;
+      if (caller) graph.link(u, caller);
       const root = graph.rootOf(u);
       // A watched call (queue, Stasis) the phone is now rung for, or a second phone of the user's in the same call.
       call = (role === 'rung' && (callOfRoot.get(root) ?? (root === u.id ? watchedFor(u) : undefined))) || newCall(root, u, role);

@@ -4,10 +4,13 @@ import { SHORT } from './chaos-helpers';
 import { inLane } from '../harness/lanes';
 
 // Real parts: three nats-servers, two ingests, two edges, the ARI emulation as the PBX, Node
-// clients that speak the protocol through the extension's own json-session.
-// Not in npm test's short chaos pass yet: in 2 of the last 6 short runs (6 phones) the last
-// wave's `ended` never reached the clients (the wave after the NATS node and the ingest restart;
-// cause not found yet). Edges that stalled under a node kill are fixed (edge consumer watchdog).
+// clients that speak the protocol through the extension's own json-session. Fixed on 2 December:
+// the last wave's `ended` "lost" (a call an ingest restarted mid-ring found in GET /ari/channels
+// had another id than the live ingest gave it, so it came twice and the count of ends was reached
+// early), runs hung on the new lease holder's stream consumer, and calls around the leader kill
+// whose end was stored before their offer (a pipelined publish retry). The short form then passed
+// 9 runs in a row, but the one full run after those fixes delivered 180 calls twice (around the
+// NATS leader kill, same call ids; cause not found), so it is not in npm test's short pass yet:
 // `npm run test:chaos` runs it in full. No browser: the Chromium lane runs it, so the two lanes
 // never start two rigs at once.
 describe.runIf(!SHORT && inLane('chromium'))('bridge faults, counted', () => {

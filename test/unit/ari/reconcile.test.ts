@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { CallEvent } from '../../../utils/calls/call-event';
 import { createAriTranslator } from '../../../utils/connectors/ari-translate';
 import type { AriFrame } from '../../sim/ari/frame-builders';
-import { framesOf, outline, scenarioFile, START } from './helpers';
+import { framesOf, outline, scenarioFile, START, traceFrames } from './helpers';
 
 /** What GET /ari/channels would answer after these frames: every channel's latest snapshot, minus the destroyed. */
 function channelsAfter(frames: AriFrame[]): unknown[] {
@@ -61,6 +62,38 @@ describe('ARI translator after a reconnect (GET /ari/channels)', () => {
     t.reconcile(list);
     expect(t.reconcile([...list, { id: 42 }, null])).toEqual([]);
     expect(t.stats().malformed).toBe(2);
+  });
+
+  it('a call found ringing in the channel list has the id it has live, whether the phone rang before or after its Dial', () => {
+    // Two bridge ingests publish the same events under ids made from the call id: one restarted
+    // mid-call reconciles, the other followed the call live; different ids made the call twice.
+    const trace = traceFrames('a_inbound_answered_caller_hangup') as AriFrame[];
+    const ringing = trace.findIndex((f) => f.type === 'ChannelStateChange' && (f.channel as { state: string }).state === 'Ringing');
+    const dialFirst = trace.slice(0, ringing + 1);
+    const isDial = (f: AriFrame) => f.type === 'Dial';
+    const ringFirst = [...dialFirst.filter((f) => !isDial(f)), ...dialFirst.filter(isDial)];
+    const idOf = (events: CallEvent[]) => events.find((e) => e.type === 'offered')?.callId;
+    const live = (order: AriFrame[]) => {
+      const t = createAriTranslator({ endpoints: ['PJSIP/100'], trunks: ['PJSIP/pstn'] });
+      return idOf(order.flatMap((f) => t.handle(JSON.stringify(f))));
+    };
+    const found = idOf(createAriTranslator({ endpoints: ['PJSIP/100'], trunks: ['PJSIP/pstn'] }).reconcile(channelsAfter(dialFirst)));
+    expect(found).toBeDefined();
+    expect({ dialFirst: live(dialFirst), ringFirst: live(ringFirst) }).toEqual({ dialFirst: found, ringFirst: found });
+  });
+
+  it('does not guess when two calls from one number ring at once: a phone rung before its Dial keeps its own id', () => {
+    const trace = traceFrames('a_inbound_answered_caller_hangup') as AriFrame[];
+    const ringing = trace.findIndex((f) => f.type === 'ChannelStateChange' && (f.channel as { state: string }).state === 'Ringing');
+    const phone = (trace[ringing]!.channel as { id: string }).id;
+    const isDial = (f: AriFrame) => f.type === 'Dial';
+    const head = trace.slice(0, ringing + 1);
+    // The same caller (a company's shared caller ID) on a second trunk channel, ringing elsewhere.
+    const first = trace[0]!;
+    const twin = { ...first, channel: { ...(first.channel as object), id: '1795823036.99', name: 'PJSIP/pstn-000000ff' } } as AriFrame;
+    const t = createAriTranslator({ endpoints: ['PJSIP/100'], trunks: ['PJSIP/pstn'] });
+    const events = [twin, ...head.filter((f) => !isDial(f))].flatMap((f) => t.handle(JSON.stringify(f)));
+    expect(events.find((e) => e.type === 'offered')?.callId).toBe(phone);
   });
 });
 
