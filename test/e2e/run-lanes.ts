@@ -38,7 +38,7 @@ interface Job {
 interface Done extends Job {
   code: number;
   s: number;
-  /** vitest's account of what failed (its "Failed Tests" section on), to print again at the end. */
+  /** vitest's account of what failed (its "Failed Tests/Suites" section on), to print again at the end. */
   failures: string[];
 }
 
@@ -82,7 +82,7 @@ function runJob(job: Job): Promise<Done> {
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => {
       process.stdout.write(`${tag} ${line}\n`);
-      if ((failures.length > 0 || /Failed Tests|Unhandled Error/.test(line)) && failures.length < FAILURE_LINES) failures.push(line);
+      if ((failures.length > 0 || /Failed (Tests|Suites)|Unhandled Error/.test(line)) && failures.length < FAILURE_LINES) failures.push(line);
     });
   }
   return new Promise((resolve) => child.on('close', (code) => resolve({ ...job, code: code ?? 1, s: Math.round((Date.now() - started) / 100) / 10, failures })));
