@@ -461,4 +461,3 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
     },
   };
 }
-
