@@ -89,7 +89,9 @@ describe.runIf(inLane('chromium'))('hostile input through the full path (Chromiu
         const g = globalThis as unknown as { browser?: Api; chrome: Api };
         return (await (g.browser ?? g.chrome).storage.session.get('view')).view as ViewState | undefined;
       });
-      return view?.calls.find((c) => c.call.variables.calleridnumber === cleaned(number) && c.lookups.length > 0);
+      // The view is published on a throttle: the pop may reach the CRM before the view shows the
+      // lookup's outcome, so wait for the outcome, not just the lookup.
+      return view?.calls.find((c) => c.call.variables.calleridnumber === cleaned(number) && c.lookups.length > 0 && c.lookups.every((l) => l.outcome !== 'pending'));
     });
   }
 
