@@ -10,7 +10,8 @@ import type { Log } from './ingest';
 import { jsRetry, readKey, type NatsHandles } from './nats';
 import type { AuthOutcome, ControlFrame, ControlResultFrame, DialFrame, DialResultFrame, Principal, StreamBackend } from './protocol/stream-backend';
 import { createStreamServer } from './protocol/stream-server';
-import { startConsumer } from './start-consumer';
+import { createDuplicateFilter } from './duplicate-filter';
+import { readRecentIds, startConsumer } from './start-consumer';
 import { controlSubject, dialSubject, EVENT_SUBJECTS, subjectToken } from './subjects';
 import { tokenVerifier } from './tokens';
 import { refuseUpgrade, trackSockets } from './protocol/open-sockets';
@@ -36,7 +37,7 @@ export async function startEdge(o: { config: BridgeConfig; baseDir: string; nats
   const states = new Map<string, CallState>(config.pbxs.map((p) => [p.id, createCallState()]));
   const floors = new Map<string, number>();
   const revoked = new Set<string>();
-  const stats = { events: 0, consumerRestarts: 0, controlRefused: 0, controls: 0, authRefused: 0, dials: 0, dialRefused: 0 };
+  const stats = { events: 0, copiesDropped: 0, consumerRestarts: 0, controlRefused: 0, controls: 0, authRefused: 0, dials: 0, dialRefused: 0 };
 
   // Recent events for resume: a ring of (seq, pbx, frame).
   const ring: { seq: number; pbx: string; frame: CallFrame }[] = [];
@@ -174,6 +175,10 @@ export async function startEdge(o: { config: BridgeConfig; baseDir: string; nats
     for await (const msg of m) {
       if (m !== messages || msg.seq <= lastSeq) continue;
       lastSeq = msg.seq;
+      if (!copies.first(msg.headers?.get('Nats-Msg-Id'), msg.info.timestampNanos / 1e6)) {
+        stats.copiesDropped += 1;
+        continue;
+      }
       const pbx = pbxOf.get(msg.subject.split('.')[2] ?? '');
       if (!pbx || msg.seq <= (floors.get(pbx) ?? 0)) continue;
       let frame: CallFrame;
@@ -190,6 +195,11 @@ export async function startEdge(o: { config: BridgeConfig; baseDir: string; nats
     }
   }
 
+  // Copies JetStream stored under an id it already had are dropped (duplicate-filter.ts); the ids
+  // stored just before where this edge starts are read first, so a copy right after is known too.
+  const windowMs = config.stream.duplicateWindowSec * 1000;
+  const copies = createDuplicateFilter(windowMs);
+  if (!(await readRecentIds({ nats, stream: config.stream.name, filter: EVENT_SUBJECTS, before: lastSeq + 1, windowMs, into: copies }))) log('edge-recent-ids-incomplete', { serverId, before: lastSeq + 1 });
   await follow();
   let watched = lastSeq;
   let restarting = false;

@@ -14,7 +14,8 @@ import { routeRefusal, type ControlRequest, type DialRequest } from './control-p
 import { createEndpointTranslator, type EndpointEvent, type EndpointTranslator } from './endpoint-translator';
 import { eventFrame, withId, type StoredFrame } from './frames';
 import { jsRetry, type NatsHandles } from './nats';
-import { startConsumer } from './start-consumer';
+import { createDuplicateFilter } from './duplicate-filter';
+import { readRecentIds, startConsumer } from './start-consumer';
 import { controlSubject, dialSubject, eventSubject, subjectToken } from './subjects';
 
 export type Log = (event: string, fields?: Record<string, unknown>) => void;
@@ -344,12 +345,19 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
       }
     }
 
-    /** Folds this PBX's events from the stream into the snapshot state, from `stateSeq + 1`. */
+    /**
+     * Folds this PBX's events from the stream into the snapshot state, from `stateSeq + 1`,
+     * dropping the copies the edges drop too (duplicate-filter.ts), so a snapshot never holds one.
+     */
     async function follow() {
-      consumer = await startConsumer({ nats, stream: o.config.stream.name, filter: `ctipop.ev.${pbxKey}.>`, from: () => stateSeq + 1, wanted: () => holding, onRetry: (from, reason) => log('state-consumer-retry', { pbx: pbx.id, from, reason }) });
+      const filter = `ctipop.ev.${pbxKey}.>`;
+      const windowMs = o.config.stream.duplicateWindowSec * 1000;
+      const copies = createDuplicateFilter(windowMs);
+      if (!(await readRecentIds({ nats, stream: o.config.stream.name, filter, before: stateSeq + 1, windowMs, into: copies }))) log('state-recent-ids-incomplete', { pbx: pbx.id, before: stateSeq + 1 });
+      consumer = await startConsumer({ nats, stream: o.config.stream.name, filter, from: () => stateSeq + 1, wanted: () => holding, onRetry: (from, reason) => log('state-consumer-retry', { pbx: pbx.id, from, reason }) });
       if (!consumer) return;
       for await (const m of consumer) {
-        state.apply(withId(JSON.parse(m.string()) as StoredFrame, m.seq));
+        if (copies.first(m.headers?.get('Nats-Msg-Id'), m.info.timestampNanos / 1e6)) state.apply(withId(JSON.parse(m.string()) as StoredFrame, m.seq));
         stateSeq = m.seq;
         stateDirty = true;
       }

@@ -26,6 +26,8 @@ export interface RigOptions {
   leaseMs?: number;
   log?: Log;
   translator?: (pbx: BridgeConfig['pbxs'][number]) => EndpointTranslator;
+  /** The event stream's replicas (default 3). */
+  streamReplicas?: number;
   /** Emulation options (benchmarks: `stampOnSend`). */
   emulation?: Pick<AriEmulatorOptions, 'stampOnSend' | 'scrambleMs'>;
 }
@@ -55,7 +57,7 @@ export async function startBridgeRig(o: RigOptions) {
   const log: Log = o.log ?? (() => undefined);
   const config = bridgeConfig.parse({
     nats: { servers: cluster.urls },
-    stream: { maxAgeSec: 3600 },
+    stream: { maxAgeSec: 3600, ...(o.streamReplicas ? { replicas: o.streamReplicas } : {}) },
     tokens: { publicKeyFile: 'public.pem', privateKeyFile: 'private.pem' },
     pbxs: [{ id: PBX_ID, ariUrl: sim.url, ariKey: 'cti:secret', app: ARI_APP, endpoints: o.endpoints, holdMs: 2000, dial: { context: 'from-internal' } }],
     ingest: { leaseMs: o.leaseMs ?? 1500 },

@@ -1,4 +1,4 @@
-import { connect } from 'nats';
+import { connect, DeliverPolicy } from 'nats';
 import type { CallEvent } from '../../utils/calls/call-event';
 import { callNumberOf, inboundCalls } from './bridge-calls';
 import { bridgeClient } from './bridge-client';
@@ -13,6 +13,11 @@ export interface FaultReport {
   lost: number;
   duplicated: number;
   outOfOrder: number;
+  /**
+   * Stream messages whose `Nats-Msg-Id` an earlier message already had: JetStream's de-duplication
+   * missed them (the ingests publish every event under one id). Each one is a duplicate for some client.
+   */
+  storedTwice: string[];
   /** Per lost/duplicated/out-of-order call: what the client saw. */
   problems: string[];
 }
@@ -78,6 +83,7 @@ export async function runFaults(o: { endpoints: number; everyMs: number; phaseMs
 
     calling = false;
     await loop;
+    o.log?.('calls stopped; waiting for every call to end at its client');
     // The last calls end ~2 s after they start. Each played call's own end: a count of `ended`
     // events was reached early when one call came under two ids (it hid the last wave's ends).
     const ended = (c: (typeof byClient)[number]) => new Set(callsOf(c.seen).filter((x) => x.types.includes('ended')).map((x) => x.n));
@@ -112,9 +118,33 @@ export async function runFaults(o: { endpoints: number; everyMs: number; phaseMs
       }
       c.client.close();
     }
-    return { faults, tried: played.length, delivered, lost, duplicated, outOfOrder, problems };
+    o.log?.('counted; reading the stream for copies');
+    return { faults, tried: played.length, delivered, lost, duplicated, outOfOrder, problems, storedTwice: await storedTwice(rig) };
   } finally {
+    o.log?.('closing the rig');
     await rig.close();
+  }
+}
+
+/** Reads the whole stream once and lists each message stored under a msg id seen before (`seq msgId (first at seq)`). */
+async function storedTwice(rig: BridgeRig): Promise<string[]> {
+  const nc = await connect({ servers: rig.cluster.urls });
+  try {
+    const last = (await (await nc.jetstreamManager()).streams.info(rig.config.stream.name)).state.last_seq;
+    const consumer = await nc.jetstream().consumers.get(rig.config.stream.name, { deliver_policy: DeliverPolicy.All });
+    const first = new Map<string, number>();
+    const twice: string[] = [];
+    const messages = await consumer.consume();
+    for await (const m of messages) {
+      const id = m.headers?.get('Nats-Msg-Id') ?? `(none at ${m.seq})`;
+      const earlier = first.get(id);
+      if (earlier === undefined) first.set(id, m.seq);
+      else twice.push(`${m.seq} ${id} (first at ${earlier})`);
+      if (m.seq >= last) break;
+    }
+    return twice;
+  } finally {
+    await nc.close();
   }
 }
 

@@ -18,6 +18,10 @@ export interface CrmRequest {
   at: number;
   body?: string;
   idempotencyKey?: string;
+  /** The client's port: which connection the request came on. */
+  clientPort?: number;
+  /** How the exchange ended: the whole answer written, or the connection closed before that. */
+  ended?: 'answered' | 'closed-early';
 }
 
 export interface CrmLog {
@@ -84,11 +88,14 @@ export async function startDemoCrm(opts: DemoCrmOptions = {}): Promise<DemoCrm> 
     const kind: CrmRequest['kind'] = req.method === 'OPTIONS' ? 'preflight' : url.pathname === '/cti/lookup' ? 'lookup' : url.pathname === '/pop' ? 'pop' : url.pathname === '/postcall' ? 'postcall' : 'other';
     const body = req.method === 'POST' ? await readBody(req, 1 << 20) : undefined;
     const key = req.headers['idempotency-key'];
-    requests.push({
+    const logged: CrmRequest = {
       kind, method: req.method ?? '', path: url.pathname, rawQuery, params: Object.fromEntries(url.searchParams), headers: req.headers, at: now(),
       ...(body?.ok ? { body: body.value } : {}),
       ...(typeof key === 'string' ? { idempotencyKey: key } : {}),
-    });
+      ...(req.socket.remotePort !== undefined ? { clientPort: req.socket.remotePort } : {}),
+    };
+    requests.push(logged);
+    res.on('close', () => void (logged.ended = res.writableFinished ? 'answered' : 'closed-early'));
     if (kind === 'preflight') {
       res.writeHead(204, { ...CORS, 'Access-Control-Allow-Methods': 'GET, POST, OPTIONS', 'Access-Control-Allow-Headers': 'Idempotency-Key, Content-Type, Authorization', 'Access-Control-Max-Age': '600' }).end();
       return;

@@ -15,8 +15,17 @@ import { inLane } from '../harness/lanes';
 // never start two rigs at once.
 describe.runIf(!SHORT && inLane('chromium'))('bridge faults, counted', () => {
   it('a NATS node, an edge and the active ingest die mid-call: every call arrives once, in order, none lost', async () => {
-    const report = await runFaults(SHORT ? { endpoints: 6, everyMs: 800, phaseMs: 2500 } : { endpoints: 40, everyMs: 700, phaseMs: 5000 });
+    // Each fault and the bridge's notable events as they happen, so a run that hangs shows where.
+    const started = Date.now();
+    const say = (line: string) => console.log(`  +${((Date.now() - started) / 1000).toFixed(1)} s ${line}`);
+    const notable = /lease|stalled|retry|incomplete|failed|refused/;
+    const report = await runFaults({
+      ...(SHORT ? { endpoints: 6, everyMs: 800, phaseMs: 2500 } : { endpoints: 40, everyMs: 700, phaseMs: 5000 }),
+      log: say,
+      rigLog: (event, fields) => notable.test(event) && say(`${event} ${JSON.stringify(fields ?? {})}`),
+    });
     console.log(`bridge faults: ${report.faults.join(' → ')}\n  tried ${report.tried} calls, delivered ${report.delivered}, lost ${report.lost}, duplicated ${report.duplicated}, out of order ${report.outOfOrder}`);
+    if (report.storedTwice.length) console.log(`  stored twice in JetStream (${report.storedTwice.length}): ${report.storedTwice.slice(0, 20).join('; ')}`);
     expect(report.problems).toEqual([]);
     expect(report.tried).toBeGreaterThan(0);
     expect({ lost: report.lost, duplicated: report.duplicated, outOfOrder: report.outOfOrder, delivered: report.delivered }).toEqual({ lost: 0, duplicated: 0, outOfOrder: 0, delivered: report.tried });

@@ -52,13 +52,21 @@ describe.each(BROWSERS)('PBX stream killed and restarted during calls in %s', (k
       const keys = Object.values(peers.crm.log().postcallCounts);
       // Requests for calls this test never placed (a call split in two, a phantom from a resync).
       const strangers = peers.crm.log().requests.filter((r) => (r.kind === 'pop' || r.kind === 'postcall') && !all.includes(r.params.n ?? '')).map((r) => `${r.kind} ${r.rawQuery} key=${r.idempotencyKey ?? ''}`);
+      // Each request of a key sent more than once: when, on which connection, and whether its answer was written.
+      const repeats = Object.entries(peers.crm.log().postcallCounts).filter(([, n]) => n > 1).map(([key]) => ({
+        key,
+        requests: peers.crm.log().requests.filter((r) => r.kind === 'postcall' && r.idempotencyKey === key).map((r) => `${new Date(r.at).toISOString()} port ${r.clientPort} ${r.ended ?? 'open'}`),
+      }));
       report(`stream-kills/${kind}`, {
         kills: KILLS,
+        // One per kill plus the first; more means the background reconnected for another reason (a new background life).
+        connects: peers.sim.state().connectCount,
         reconnectMs: spread(reconnectMs),
         popsForCallsRingingWhileConnected: popsConnected,
         popsForCallsStartedWhileDown: popsDown,
         postcallRecords: { ...records, keys: keys.length, keysSentTwice: keys.filter((n) => n > 1).length },
         strangers,
+        repeats,
       });
       expect(reconnectMs).toHaveLength(KILLS);
       expect(popsConnected).toEqual({ tried: KILLS, lost: 0, duplicated: 0 });
