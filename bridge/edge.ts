@@ -4,6 +4,7 @@ import type { ConsumerMessages } from 'nats';
 import { PROTOCOL_VERSION, type CallFrame, type ServerFrame } from '../utils/connectors/json-protocol';
 import { createCallState, type CallState } from './call-state';
 import type { BridgeConfig } from './config';
+import { resumePlan } from './resume-plan';
 import { routeRefusal, type ControlRequest, type DialRequest } from './control-policy';
 import { withId, type StoredFrame } from './frames';
 import type { Log } from './ingest';
@@ -73,10 +74,12 @@ export async function startEdge(o: { config: BridgeConfig; baseDir: string; nats
     opening(principal, resume) {
       const pbx = principal.scope!;
       const mine = (f: CallFrame, p: string) => p === pbx && f.users.some((u) => principal.users.includes(u));
-      const last = resume && /^\d{1,15}$/.test(resume.lastEventId) ? Number(resume.lastEventId) : undefined;
-      const canResume = last !== undefined && (resume!.token === undefined || resume!.token === resumeToken) && last >= ringFrom - 1;
-      const hello: ServerFrame = { type: 'hello', protocol: PROTOCOL_VERSION, serverId, resumeToken, resumed: canResume, heartbeatMs: config.edge.heartbeatMs };
-      if (canResume) return [hello, ...ring.filter((r) => r.seq > last! && mine(r.frame, r.pbx)).map((r) => r.frame)];
+      const plan = resumePlan({ resume, streamToken: resumeToken, keptFrom: ringFrom, lastSeq });
+      const hello: ServerFrame = { type: 'hello', protocol: PROTOCOL_VERSION, serverId, resumeToken, resumed: plan.resumed, heartbeatMs: config.edge.heartbeatMs };
+      if (plan.resumed) {
+        if (plan.after !== undefined) principal.after = plan.after;
+        return [hello, ...ring.filter((r) => r.seq > plan.from && mine(r.frame, r.pbx)).map((r) => r.frame)];
+      }
       const calls = states.get(pbx)!.active(principal.users);
       return [hello, { type: 'snapshot', callIds: calls.map((c) => c.callId) }, ...calls.flatMap((c) => c.frames)];
     },
@@ -199,7 +202,7 @@ export async function startEdge(o: { config: BridgeConfig; baseDir: string; nats
   // stored just before where this edge starts are read first, so a copy right after is known too.
   const windowMs = config.stream.duplicateWindowSec * 1000;
   const copies = createDuplicateFilter(windowMs);
-  if (!(await readRecentIds({ nats, stream: config.stream.name, filter: EVENT_SUBJECTS, before: lastSeq + 1, windowMs, into: copies }))) log('edge-recent-ids-incomplete', { serverId, before: lastSeq + 1 });
+  if (!(await readRecentIds({ nats, stream: config.stream.name, before: lastSeq + 1, windowMs, into: copies }))) log('edge-recent-ids-incomplete', { serverId, before: lastSeq + 1 });
   await follow();
   let watched = lastSeq;
   let restarting = false;

@@ -353,7 +353,7 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
       const filter = `ctipop.ev.${pbxKey}.>`;
       const windowMs = o.config.stream.duplicateWindowSec * 1000;
       const copies = createDuplicateFilter(windowMs);
-      if (!(await readRecentIds({ nats, stream: o.config.stream.name, filter, before: stateSeq + 1, windowMs, into: copies }))) log('state-recent-ids-incomplete', { pbx: pbx.id, before: stateSeq + 1 });
+      if (!(await readRecentIds({ nats, stream: o.config.stream.name, before: stateSeq + 1, windowMs, into: copies }))) log('state-recent-ids-incomplete', { pbx: pbx.id, before: stateSeq + 1 });
       consumer = await startConsumer({ nats, stream: o.config.stream.name, filter, from: () => stateSeq + 1, wanted: () => holding, onRetry: (from, reason) => log('state-consumer-retry', { pbx: pbx.id, from, reason }) });
       if (!consumer) return;
       for await (const m of consumer) {

@@ -34,36 +34,57 @@ export async function startConsumer(o: { nats: NatsHandles; stream: string; filt
   return undefined;
 }
 
+/** Direct gets in flight at once while reading back (one request each; a consumer can stall under a node kill). */
+const READ_BACK_BATCH = 64;
+
 /**
- * Feeds `into` the ids of the messages of `filter` stored within `windowMs` (stream time) before
- * sequence `before`, so a reader starting at `before` knows which of its messages are copies of
- * earlier ones (duplicate-filter.ts). Bounded by `deadlineMs`: while NATS elects a leader this may
- * not finish, and the reader then starts with what it has (a copy may then pass, as without the filter).
+ * Feeds `into` the ids of the messages stored within `windowMs` (stream time) before sequence
+ * `before`, so a reader starting at `before` knows which of its messages are copies of earlier
+ * ones (duplicate-filter.ts). Ids are unique per PBX, so other subjects' ids do no harm. Reads
+ * back by direct gets, which need no consumer. Bounded by `deadlineMs`: while NATS elects a leader
+ * this may not finish, and the reader then starts with what it has (a copy may then pass, as
+ * without the filter). True when it finished.
  */
-export async function readRecentIds(o: { nats: NatsHandles; stream: string; filter: string; before: number; windowMs: number; into: DuplicateFilter; deadlineMs?: number }): Promise<boolean> {
+export async function readRecentIds(o: { nats: NatsHandles; stream: string; before: number; windowMs: number; into: DuplicateFilter; deadlineMs?: number }): Promise<boolean> {
   if (o.before <= 1) return true;
-  const until = Date.now() + (o.deadlineMs ?? CONSUMER_START_MS);
-  try {
+  const deadlineMs = o.deadlineMs ?? CONSUMER_START_MS;
+  let stop = false;
+  const read = async (): Promise<boolean> => {
     const jsm = await o.nats.nc.jetstreamManager();
-    const last = await jsm.streams.getMessage(o.stream, { seq: o.before - 1 }).catch(() => undefined);
-    if (!last) return true; // gone by max age, and everything before it too
-    const consumer = await o.nats.js.consumers.get(o.stream, { filterSubjects: o.filter, deliver_policy: DeliverPolicy.StartTime, opt_start_time: new Date(last.time.getTime() - o.windowMs).toISOString() });
-    // A fetch for more than is there waits for its expiry: ask for exactly what is pending.
-    let pending = (await consumer.info()).num_pending;
-    while (pending > 0 && Date.now() < until) {
-      const batch = await consumer.fetch({ max_messages: Math.min(pending, 1000), expires: Math.max(1000, until - Date.now()) });
-      let got = 0;
-      for await (const m of batch) {
-        if (m.seq >= o.before) return true;
-        o.into.first(m.headers?.get('Nats-Msg-Id'), m.info.timestampNanos / 1e6);
-        pending = m.info.pending;
-        got += 1;
+    // A sequence with no message (removed by max age) reads as undefined.
+    const get = (seq: number) => jsm.streams.getMessage(o.stream, { seq }).catch((error: Error) => {
+      if (/no message found/i.test(error.message)) return undefined;
+      throw error;
+    });
+    const newest = await get(o.before - 1);
+    if (!newest) return true; // gone by max age, and everything before it too
+    const since = newest.time.getTime() - o.windowMs;
+    const found: { seq: number; id: string | undefined; at: number }[] = [];
+    for (let hi = o.before - 1; hi >= 1; hi -= READ_BACK_BATCH) {
+      if (stop) return false;
+      const seqs = Array.from({ length: Math.min(READ_BACK_BATCH, hi) }, (_, i) => hi - i);
+      const batch = await Promise.all(seqs.map(get));
+      let older = false;
+      for (const m of batch) {
+        if (!m || m.time.getTime() < since) {
+          older = true;
+          continue;
+        }
+        found.push({ seq: m.seq, id: m.header?.get('Nats-Msg-Id'), at: m.time.getTime() });
       }
-      if (got === 0) break;
+      if (older) break;
     }
-    return pending === 0;
-  } catch {
-    // Counted below as not finished.
+    if (stop) return false;
+    for (const f of found.sort((a, b) => a.seq - b.seq)) o.into.first(f.id, f.at);
+    return true;
+  };
+  // Every step may wait out a leader election: the whole read is bounded, not each step.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), deadlineMs)));
+  try {
+    return await Promise.race([read().catch(() => false), late]);
+  } finally {
+    stop = true;
+    clearTimeout(timer);
   }
-  return false;
 }

@@ -18,6 +18,11 @@ export interface Principal {
   expiresAt?: number;
   /** Token id, so a revocation can close the live connections that use it. */
   tokenId?: string;
+  /**
+   * Set by `opening` when the connection resumed from a point this server has not reached yet
+   * (ids are sequence numbers): call frames with an id at or below it are not sent, the client has them.
+   */
+  after?: number;
 }
 
 export type AuthOutcome = { ok: true; principal: Principal } | { ok: false; code: string; message: string };

@@ -102,7 +102,7 @@ export function createClientRegistry(opts: { heartbeatMs: number; now: () => num
       const json = JSON.stringify(frame);
       const targets = new Set([...everyone].filter((c) => c.principal.scope === scope));
       for (const u of frame.users) for (const c of byUser.get(key(scope, u)) ?? []) targets.add(c);
-      for (const c of targets) send(c, frame, json);
+      for (const c of targets) if (c.principal.after === undefined || Number(frame.id) > c.principal.after) send(c, frame, json);
     },
     clients: () => clients,
     inject(frames, transport) {

@@ -8,7 +8,7 @@ import type { ServerFrame } from '../../utils/connectors/json-protocol';
  * (`createJsonSession`: resume, de-duplication by event id, snapshot handling), so what it counts
  * is what the extension would see. It reconnects, to the URLs in turn, when told to.
  */
-export function bridgeClient(o: { urls: () => string[]; token: string; endpoints: string[]; onEvent?: (e: CallEvent, receivedAt: number) => void }) {
+export function bridgeClient(o: { urls: () => string[]; token: string; endpoints: string[]; onEvent?: (e: CallEvent, receivedAt: number, frame: { id?: string; connection: number }) => void }) {
   const events: CallEvent[] = [];
   const errors: Extract<ServerFrame, { type: 'error' }>[] = [];
   const controlResults = new Map<string, { ok: boolean; reason?: string }>();
@@ -20,7 +20,10 @@ export function bridgeClient(o: { urls: () => string[]; token: string; endpoints
   let wanted = false;
   let refs = 0;
 
+  let opened = 0;
+
   function open() {
+    opened += 1;
     const session = createJsonSession({ endpoints: o.endpoints, token: o.token, activeCallIds: () => activeCalls(), now: Date.now }, state);
     const urls = o.urls();
     const url = urls[urlIndex++ % urls.length]!;
@@ -38,7 +41,7 @@ export function bridgeClient(o: { urls: () => string[]; token: string; endpoints
       if (out.controlResult) controlResults.set(out.controlResult.ref, out.controlResult);
       for (const e of out.events) {
         events.push(e);
-        o.onEvent?.(e, at);
+        o.onEvent?.(e, at, { id: (frame as { id?: string }).id, connection: opened });
       }
       state = session.state();
     });

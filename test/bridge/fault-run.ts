@@ -1,4 +1,5 @@
-import { connect, DeliverPolicy } from 'nats';
+import { connect } from 'nats';
+import { jsRetry } from '../../bridge/nats';
 import type { CallEvent } from '../../utils/calls/call-event';
 import { callNumberOf, inboundCalls } from './bridge-calls';
 import { bridgeClient } from './bridge-client';
@@ -38,10 +39,12 @@ export async function runFaults(o: { endpoints: number; everyMs: number; phaseMs
   try {
     const byClient = endpoints.map((endpoint, i) => {
       const seen: CallEvent[] = [];
+      /** Per event: its id and the connection (1, 2, …) it came on, for the problem lines. */
+      const how: string[] = [];
       // Half the clients start on each edge; on a drop they try the live edges in turn.
-      const c = bridgeClient({ urls: () => rotate(rig.edges.filter((e) => e).map((e) => e!.wsUrl), i), token: rig.token([endpoint]).token, endpoints: [endpoint], onEvent: (e) => seen.push(e) });
+      const c = bridgeClient({ urls: () => rotate(rig.edges.filter((e) => e).map((e) => e!.wsUrl), i), token: rig.token([endpoint]).token, endpoints: [endpoint], onEvent: (e, _at, f) => { seen.push(e); how.push(`${f.id}@${f.connection}`); } });
       c.connect();
-      return { endpoint, client: c, seen };
+      return { endpoint, client: c, seen, how };
     });
     await waitFor(() => byClient.every((c) => c.client.isOpen()), 10_000, 'every client connected');
     let n = 0;
@@ -113,7 +116,7 @@ export async function runFaults(o: { endpoints: number; everyMs: number; phaseMs
         const order = types.filter((t, i) => EXPECTED.includes(t) && types.indexOf(t) === i);
         if (missing.length) { lost += 1; problems.push(`${c.endpoint} call ${p.n}: missing ${missing.join(',')} (${types.join(' ')})`); }
         else delivered += 1;
-        if (dups.length) { duplicated += 1; problems.push(`${c.endpoint} call ${p.n}: twice ${dups.join(',')} (${types.join(' ')})`); }
+        if (dups.length) { duplicated += 1; problems.push(`${c.endpoint} call ${p.n}: twice ${dups.join(',')} (${types.join(' ')}; id@connection ${c.seen.flatMap((e, i) => (e.callId === mine[0]!.callId ? [c.how[i]] : [])).join(' ')}; hellos ${JSON.stringify(c.client.hellos)})`); }
         if (!missing.length && order.join() !== EXPECTED.join()) { outOfOrder += 1; problems.push(`${c.endpoint} call ${p.n}: order ${types.join(' ')}`); }
       }
       c.client.close();
@@ -126,21 +129,24 @@ export async function runFaults(o: { endpoints: number; everyMs: number; phaseMs
   }
 }
 
-/** Reads the whole stream once and lists each message stored under a msg id seen before (`seq msgId (first at seq)`). */
+/**
+ * Reads the whole stream once, message by message (a direct get each: an ordered consumer's
+ * `consume()` can hang for minutes after a node kill, see bridge/start-consumer.ts), and lists each
+ * message stored under a msg id seen before (`seq msgId (first at seq)`).
+ */
 async function storedTwice(rig: BridgeRig): Promise<string[]> {
   const nc = await connect({ servers: rig.cluster.urls });
   try {
-    const last = (await (await nc.jetstreamManager()).streams.info(rig.config.stream.name)).state.last_seq;
-    const consumer = await nc.jetstream().consumers.get(rig.config.stream.name, { deliver_policy: DeliverPolicy.All });
+    const jsm = await nc.jetstreamManager();
+    const { first_seq: from, last_seq: last } = (await jsRetry(() => jsm.streams.info(rig.config.stream.name))).state;
     const first = new Map<string, number>();
     const twice: string[] = [];
-    const messages = await consumer.consume();
-    for await (const m of messages) {
-      const id = m.headers?.get('Nats-Msg-Id') ?? `(none at ${m.seq})`;
+    for (let seq = from; seq <= last; seq++) {
+      const m = await jsRetry(() => jsm.streams.getMessage(rig.config.stream.name, { seq }));
+      const id = m.header?.get('Nats-Msg-Id') || `(none at ${seq})`;
       const earlier = first.get(id);
-      if (earlier === undefined) first.set(id, m.seq);
-      else twice.push(`${m.seq} ${id} (first at ${earlier})`);
-      if (m.seq >= last) break;
+      if (earlier === undefined) first.set(id, seq);
+      else twice.push(`${seq} ${id} (first at ${earlier})`);
     }
     return twice;
   } finally {
