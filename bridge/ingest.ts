@@ -11,10 +11,10 @@ import { createCallState } from './call-state';
 import { readSecret, type BridgeConfig, type PbxConfig } from './config';
 import { createAriDial } from '../utils/dial/ari-dial';
 import { routeRefusal, type ControlRequest, type DialRequest } from './control-policy';
+import { createDuplicateFilter } from './duplicate-filter';
 import { createEndpointTranslator, type EndpointEvent, type EndpointTranslator } from './endpoint-translator';
 import { eventFrame, withId, type StoredFrame } from './frames';
 import { jsRetry, type NatsHandles } from './nats';
-import { createDuplicateFilter } from './duplicate-filter';
 import { readRecentIds, startConsumer } from './start-consumer';
 import { controlSubject, dialSubject, eventSubject, subjectToken } from './subjects';
 

@@ -62,7 +62,8 @@ describe.each(BROWSERS)('side panel in %s', (kind) => {
 
   it('shows a ringing hostile caller ID as plain text, with the lookup and its timing', async () => {
     expect(peers.sim.play(ringingCall('hostile', { number: '+15550001111', name: HOSTILE_NAME }, 4000), { speed: SPEED }).ok).toBe(true);
-    await panel.waitForSelector('[data-testid=call-card][data-state=ringing] [data-testid=call-lookup]');
+    // The lookup's outcome, not the lookup under way: the view may show it pending first.
+    await panel.waitForSelector('[data-testid=call-card][data-state=ringing] [data-testid=call-lookup]:not([data-outcome=pending])');
     const card = await panel.$eval('[data-testid=call-card]', (el) => ({
       name: el.querySelector('[data-testid=call-name]')?.textContent ?? '',
       nameChildren: [...(el.querySelector('[data-testid=call-name]')?.children ?? [])].map((c) => `${c.tagName}:${c.children.length}`),

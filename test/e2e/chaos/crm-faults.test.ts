@@ -13,14 +13,21 @@ let serial = 0;
 const numbers = (n: number) => Array.from({ length: n }, () => `+4930600${String(serial++).padStart(4, '0')}`);
 
 /** The background's view of a call (lookups with outcome and reason, pop state), by caller number. */
-async function card(ext: ExtensionBrowser, number: string): Promise<CallCard | undefined> {
+/**
+ * The call's card once its lookups have an outcome. The view is published on a throttle, so the
+ * pop can reach the CRM while the view still shows the lookup pending.
+ */
+async function card(ext: ExtensionBrowser, number: string): Promise<CallCard> {
   const page = await ext.extensionPage();
-  const view = await page.evaluate(async () => {
-    type Api = { storage: { session: { get(k: string): Promise<Record<string, unknown>> } } };
-    const g = globalThis as unknown as { browser?: Api; chrome: Api };
-    return (await (g.browser ?? g.chrome).storage.session.get('view')).view as ViewState | undefined;
+  return waitFor(`the lookup outcome of ${number} in the view`, async () => {
+    const view = await page.evaluate(async () => {
+      type Api = { storage: { session: { get(k: string): Promise<Record<string, unknown>> } } };
+      const g = globalThis as unknown as { browser?: Api; chrome: Api };
+      return (await (g.browser ?? g.chrome).storage.session.get('view')).view as ViewState | undefined;
+    });
+    const c = view?.calls.find((x) => x.call.variables.calleridnumber === number);
+    return c && c.lookups.every((l) => l.outcome !== 'pending') ? c : undefined;
   });
-  return view?.calls.find((c) => c.call.variables.calleridnumber === number);
 }
 
 /** Stored outbox records (status, last error) whose URL carries `number`. */
