@@ -105,7 +105,12 @@ async function deliveryFloor(ext: ExtensionBrowser, all: Chunk[]): Promise<Pick<
       expected += chunk.frames.length;
       const t0 = hrNow();
       flood.flood(chunk.frames);
-      await page.waitForFunction((n: number) => (globalThis as unknown as { benchCount: number }).benchCount >= n, { polling: 5, timeout: 60_000 }, expected);
+      // Polled from Node, one evaluate after another: puppeteer's waitForFunction builds its
+      // predicate with Function(), which an extension page's CSP refuses (Firefox ESR 140, BiDi).
+      const until = Date.now() + 60_000;
+      while ((await page.evaluate(() => (globalThis as unknown as { benchCount: number }).benchCount)) < expected) {
+        if (Date.now() > until) throw new Error(`the counting page got fewer than ${expected} frames in 60 s`);
+      }
       if (i > 0) rates.push(chunk.frames.length / ((hrNow() - t0) / 1000));
       await sleep(300);
     }

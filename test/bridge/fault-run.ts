@@ -16,7 +16,8 @@ export interface FaultReport {
   outOfOrder: number;
   /**
    * Stream messages whose `Nats-Msg-Id` an earlier message already had: JetStream's de-duplication
-   * missed them (the ingests publish every event under one id). Each one is a duplicate for some client.
+   * missed them (both ingests publish every event under one id). Readers drop them
+   * (bridge/duplicate-filter.ts); listed to show whether the cluster stored any.
    */
   storedTwice: string[];
   /** Per lost/duplicated/out-of-order call: what the client saw. */
