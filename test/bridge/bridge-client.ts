@@ -19,7 +19,7 @@ export function bridgeClient(o: { urls: () => string[]; token: string; endpoints
   let urlIndex = 0;
   let wanted = false;
   let refs = 0;
-
+  /** Connections opened so far: which one an event came on. */
   let opened = 0;
 
   function open() {
