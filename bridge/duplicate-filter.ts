@@ -4,8 +4,9 @@
  * duplicate window should store each id once. But nats-server before 2.11 (Debian 12 ships 2.9.10)
  * can store a copy around a stream leader election: a new leader may take writes before it has
  * applied every entry the old one committed, so its de-dup map lacks their ids (fixed upstream by
- * "leader completeness", nats-server PRs 6485 and 6486). Seen here: a full fault run delivered 180
- * calls' events twice, each under two sequences, right after the leader's node was killed.
+ * "leader completeness", nats-server PRs 6485 and 6486). Not seen in our fault runs (they read the
+ * stream back and list any copy), but nothing of ours prevents it; test/e2e/bridge-copies.test.ts
+ * makes JetStream store one on purpose.
  *
  * A reader keeps the ids it read within the duplicate window (stream time, not its own clock) and
  * drops a later message under one of them. The first copy in stream order wins, so every edge and

@@ -5,14 +5,13 @@ import { PROTOCOL_VERSION, type CallFrame, type ServerFrame } from '../utils/con
 import { createCallState, type CallState } from './call-state';
 import type { BridgeConfig } from './config';
 import { routeRefusal, type ControlRequest, type DialRequest } from './control-policy';
-import { createDuplicateFilter } from './duplicate-filter';
 import { withId, type StoredFrame } from './frames';
 import type { Log } from './ingest';
 import { jsRetry, readKey, type NatsHandles } from './nats';
 import type { AuthOutcome, ControlFrame, ControlResultFrame, DialFrame, DialResultFrame, Principal, StreamBackend } from './protocol/stream-backend';
 import { createStreamServer } from './protocol/stream-server';
 import { resumePlan } from './resume-plan';
-import { readRecentIds, startConsumer } from './start-consumer';
+import { copyFilter, startConsumer } from './start-consumer';
 import { controlSubject, dialSubject, EVENT_SUBJECTS, subjectToken } from './subjects';
 import { tokenVerifier } from './tokens';
 import { refuseUpgrade, trackSockets } from './protocol/open-sockets';
@@ -178,7 +177,7 @@ export async function startEdge(o: { config: BridgeConfig; baseDir: string; nats
     for await (const msg of m) {
       if (m !== messages || msg.seq <= lastSeq) continue;
       lastSeq = msg.seq;
-      if (!copies.first(msg.headers?.get('Nats-Msg-Id'), msg.info.timestampNanos / 1e6)) {
+      if (!isFirstCopy(msg)) {
         stats.copiesDropped += 1;
         continue;
       }
@@ -198,11 +197,8 @@ export async function startEdge(o: { config: BridgeConfig; baseDir: string; nats
     }
   }
 
-  // Copies JetStream stored under an id it already had are dropped (duplicate-filter.ts); the ids
-  // stored just before where this edge starts are read first, so a copy right after is known too.
-  const windowMs = config.stream.duplicateWindowSec * 1000;
-  const copies = createDuplicateFilter(windowMs);
-  if (!(await readRecentIds({ nats, stream: config.stream.name, before: lastSeq + 1, windowMs, into: copies }))) log('edge-recent-ids-incomplete', { serverId, before: lastSeq + 1 });
+  // Copies JetStream stored under an id it already had are dropped (duplicate-filter.ts); this edge reads from `start`.
+  const isFirstCopy = await copyFilter({ nats, stream: config.stream.name, before: start, windowMs: config.stream.duplicateWindowSec * 1000, onIncomplete: () => log('edge-recent-ids-incomplete', { serverId, before: start }) });
   await follow();
   let watched = lastSeq;
   let restarting = false;

@@ -11,11 +11,10 @@ import { createCallState } from './call-state';
 import { readSecret, type BridgeConfig, type PbxConfig } from './config';
 import { createAriDial } from '../utils/dial/ari-dial';
 import { routeRefusal, type ControlRequest, type DialRequest } from './control-policy';
-import { createDuplicateFilter } from './duplicate-filter';
 import { createEndpointTranslator, type EndpointEvent, type EndpointTranslator } from './endpoint-translator';
 import { eventFrame, withId, type StoredFrame } from './frames';
 import { jsRetry, type NatsHandles } from './nats';
-import { readRecentIds, startConsumer } from './start-consumer';
+import { copyFilter, startConsumer } from './start-consumer';
 import { controlSubject, dialSubject, eventSubject, subjectToken } from './subjects';
 
 export type Log = (event: string, fields?: Record<string, unknown>) => void;
@@ -350,14 +349,12 @@ export function startIngest(o: { config: BridgeConfig; baseDir: string; pbx: Pbx
      * dropping the copies the edges drop too (duplicate-filter.ts), so a snapshot never holds one.
      */
     async function follow() {
-      const filter = `ctipop.ev.${pbxKey}.>`;
-      const windowMs = o.config.stream.duplicateWindowSec * 1000;
-      const copies = createDuplicateFilter(windowMs);
-      if (!(await readRecentIds({ nats, stream: o.config.stream.name, before: stateSeq + 1, windowMs, into: copies }))) log('state-recent-ids-incomplete', { pbx: pbx.id, before: stateSeq + 1 });
-      consumer = await startConsumer({ nats, stream: o.config.stream.name, filter, from: () => stateSeq + 1, wanted: () => holding, onRetry: (from, reason) => log('state-consumer-retry', { pbx: pbx.id, from, reason }) });
+      const start = stateSeq + 1;
+      const isFirstCopy = await copyFilter({ nats, stream: o.config.stream.name, before: start, windowMs: o.config.stream.duplicateWindowSec * 1000, onIncomplete: () => log('state-recent-ids-incomplete', { pbx: pbx.id, before: start }) });
+      consumer = await startConsumer({ nats, stream: o.config.stream.name, filter: `ctipop.ev.${pbxKey}.>`, from: () => stateSeq + 1, wanted: () => holding, onRetry: (from, reason) => log('state-consumer-retry', { pbx: pbx.id, from, reason }) });
       if (!consumer) return;
       for await (const m of consumer) {
-        if (copies.first(m.headers?.get('Nats-Msg-Id'), m.info.timestampNanos / 1e6)) state.apply(withId(JSON.parse(m.string()) as StoredFrame, m.seq));
+        if (isFirstCopy(m)) state.apply(withId(JSON.parse(m.string()) as StoredFrame, m.seq));
         stateSeq = m.seq;
         stateDirty = true;
       }

@@ -1,5 +1,5 @@
-import { DeliverPolicy, type ConsumerMessages } from 'nats';
-import type { DuplicateFilter } from './duplicate-filter';
+import { DeliverPolicy, type ConsumerMessages, type JsMsg } from 'nats';
+import { createDuplicateFilter, type DuplicateFilter } from './duplicate-filter';
 import type { NatsHandles } from './nats';
 
 /** Starting a stream consumer takes longer than this only while NATS is electing a leader. */
@@ -34,6 +34,17 @@ export async function startConsumer(o: { nats: NatsHandles; stream: string; filt
   return undefined;
 }
 
+/**
+ * The copy filter of a stream reader that starts at sequence `before` (duplicate-filter.ts), the
+ * ids stored within the window before it read first, so a copy right after the start is known too.
+ * True for a message to keep; `onIncomplete` when that read-back was cut short.
+ */
+export async function copyFilter(o: { nats: NatsHandles; stream: string; before: number; windowMs: number; onIncomplete: () => void }): Promise<(m: JsMsg) => boolean> {
+  const copies = createDuplicateFilter(o.windowMs);
+  if (!(await readRecentIds({ ...o, into: copies }))) o.onIncomplete();
+  return (m) => copies.first(m.headers?.get('Nats-Msg-Id'), m.info.timestampNanos / 1e6);
+}
+
 /** Direct gets in flight at once while reading back (one request each; a consumer can stall under a node kill). */
 const READ_BACK_BATCH = 64;
 
@@ -45,7 +56,7 @@ const READ_BACK_BATCH = 64;
  * this may not finish, and the reader then starts with what it has (a copy may then pass, as
  * without the filter). True when it finished.
  */
-export async function readRecentIds(o: { nats: NatsHandles; stream: string; before: number; windowMs: number; into: DuplicateFilter; deadlineMs?: number }): Promise<boolean> {
+async function readRecentIds(o: { nats: NatsHandles; stream: string; before: number; windowMs: number; into: DuplicateFilter; deadlineMs?: number }): Promise<boolean> {
   if (o.before <= 1) return true;
   const deadlineMs = o.deadlineMs ?? CONSUMER_START_MS;
   let stop = false;

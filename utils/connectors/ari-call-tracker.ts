@@ -20,7 +20,7 @@ export interface CallTrackerOptions {
   queues: ReadonlySet<string>;
   maxDigits: number;
   emit: (e: CallEvent) => void;
-  /** The channel whose caller `u`'s connected line names (not a Local half, not a user's phone), trunks first. */
+  /** For a phone rung before its Dial: the one ringing trunk whose caller its connected line names, if exactly one. */
   callerOf: (u: TrackedChannel) => TrackedChannel | undefined;
   /** Keeps the fan-out's root → trackers index true: called when a call starts or stops being rooted somewhere. */
   index: (root: string, add: boolean) => void;

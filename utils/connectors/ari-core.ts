@@ -75,10 +75,6 @@ export function createAriCore(opts: AriCoreOptions) {
     return t ?? undefined;
   }
 
-  /** Could `c` be the caller a phone's connected line names (reconcile's rule)? Trunks first. */
-  const callerCandidate = (c: TrackedChannel) => c.kind !== 'local' && !ownerOf(c) && c.caller.number !== '';
-  const betterCaller = (c: TrackedChannel, seen: TrackedChannel | undefined) => !seen || (c.kind === 'trunk' && seen.kind !== 'trunk');
-
   /**
    * For a phone rung before its Dial: the trunk channel still ringing in whose caller its connected
    * line names, which a reconcile would take too. Trunks only: whether a phone is a user's differs
@@ -205,7 +201,11 @@ export function createAriCore(opts: AriCoreOptions) {
     // Met mid-call, a channel's first dialplan position (the DID on a trunk) is unknown: Gotos have moved it.
     for (const c of tracked) if (fresh.has(c.id)) c.firstExten = c.firstContext = '';
     const byCaller = new Map<string, TrackedChannel>();
-    for (const c of tracked) if (callerCandidate(c) && betterCaller(c, byCaller.get(c.caller.number))) byCaller.set(c.caller.number, c);
+    for (const c of tracked) {
+      if (c.kind === 'local' || ownerOf(c) || !c.caller.number) continue;
+      const seen = byCaller.get(c.caller.number);
+      if (!seen || (c.kind === 'trunk' && seen.kind !== 'trunk')) byCaller.set(c.caller.number, c);
+    }
     tracked.forEach((u, i) => {
       const owner = ownerOf(u);
       if (!owner) return;
