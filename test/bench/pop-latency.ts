@@ -1,6 +1,8 @@
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import WebSocket from 'ws';
 import { launchWithExtension, waitFor, type BrowserKind, type ExtensionBrowser } from '../e2e/harness/launch';
-import { grantHost } from '../e2e/harness/host-access';
+import { chromiumBuildWithHost, grantHost, hasHost } from '../e2e/harness/host-access';
 import { hrNow, percentiles, ringingCall, sleep, startBenchPeers, type BenchPeers } from '../e2e/harness/bench-peers';
 import type { BenchRow } from './measure';
 
@@ -108,11 +110,14 @@ export async function run(kinds: BrowserKind[] = BROWSERS): Promise<BenchRow[]> 
       add(row(`pop: Node client${lookup ? `, ${LOOKUP_MS} ms lookup first` : ''}`, ms, undefined, 'the floor: same stream, same requests, keep-alive fetch'));
     }
     for (const kind of kinds) {
-      const ext = await launchWithExtension(kind, { autoGrantHosts: true });
+      // Set up as a user is: host access to the CRM, which the options page asks for, lets the
+      // pop reuse its tab. Chromium's prompt cannot be answered headless, so there the build
+      // carries the grant in its manifest, as Chromium keeps an accepted prompt's.
+      const host = `http://${new URL(p.crm.url).hostname}/*`;
+      const granted = kind === 'chromium' ? chromiumBuildWithHost(host) : undefined;
+      const ext = await launchWithExtension(kind, granted ? { dir: granted } : { autoGrantHosts: true });
       try {
-        // Set up as a user is: host access to the CRM, which the options page asks for, lets the
-        // pop reuse its tab. Chromium's prompt cannot be answered headless: there each pop opens a tab.
-        const reuse = kind === 'firefox' && (await grantHost(ext, `http://${new URL(p.crm.url).hostname}/*`));
+        const reuse = kind === 'chromium' ? await hasHost(ext, host) : await grantHost(ext, host);
         afterPop = reuse ? async () => undefined : async () => {
           for (const tab of await ext.browser.pages()) if (tab.url().startsWith(p.crm.url)) await tab.close();
         };
@@ -149,6 +154,7 @@ export async function run(kinds: BrowserKind[] = BROWSERS): Promise<BenchRow[]> 
       } finally {
         afterPop = async () => undefined;
         await ext.close();
+        if (granted) rmSync(dirname(granted), { recursive: true, force: true });
         await waitFor(`${kind} to leave`, () => p.sim.state().ws === 0 || undefined);
       }
     }

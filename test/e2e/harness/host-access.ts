@@ -1,3 +1,7 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CHROME_DIR } from './paths';
 import { waitFor, type ExtensionBrowser } from './launch';
 
 /**
@@ -18,4 +22,28 @@ export async function grantHost(ext: ExtensionBrowser, pattern: string): Promise
   }, pattern);
   await page.click('#test-grant');
   return waitFor('the answer to the host permission request', () => page.evaluate(() => (globalThis as { granted?: boolean }).granted), 5000);
+}
+
+/**
+ * A copy of the Chromium build whose manifest lists `pattern` under host_permissions, which
+ * Chromium grants on install: the state of a user who accepted the options page's prompt, for
+ * tests that Chromium's headless prompt would otherwise block. Load it with launch's `dir`.
+ */
+export function chromiumBuildWithHost(pattern: string): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'ctipop-granted-')), 'chrome-mv3');
+  cpSync(CHROME_DIR, dir, { recursive: true });
+  const manifest = JSON.parse(readFileSync(`${dir}/manifest.json`, 'utf8')) as { host_permissions?: string[] };
+  manifest.host_permissions = [...(manifest.host_permissions ?? []), pattern];
+  writeFileSync(`${dir}/manifest.json`, JSON.stringify(manifest));
+  return dir;
+}
+
+/** Whether the extension holds host access to `pattern`, asked of an extension page. */
+export async function hasHost(ext: ExtensionBrowser, pattern: string): Promise<boolean> {
+  const page = await ext.extensionPage();
+  return page.evaluate((o) => {
+    type Api = { permissions: { contains(p: object): Promise<boolean> } };
+    const g = globalThis as unknown as { browser?: Api; chrome: Api };
+    return (g.browser ?? g.chrome).permissions.contains({ origins: [o] });
+  }, pattern);
 }
