@@ -22,6 +22,8 @@ const TIMEOUT_MS = 300;
  * measured the bench's own load, not the pop path.
  */
 const GAP_MS = 500;
+/** Between the floor's bare tab navigations, which load the browser far less than a call does. */
+const FLOOR_GAP_MS = 200;
 
 /** Calls whose pop did not reach the CRM within 10 s, per measurement (reported, not thrown). */
 const missed = new Map<string, number>();
@@ -218,7 +220,8 @@ async function apiFloor(ext: ExtensionBrowser, p: BenchPeers, kind: BrowserKind)
       await (g.browser ?? g.chrome).tabs.update(id, { url });
     }, tabId, `${p.crm.url}/pop?n=${marker}`);
     tabMs.push((await p.request('pop', 'n', marker)).at - t);
-    await sleep(GAP_MS);
+    // One navigation at a time is all this needs: no call, stream or lookup runs beside it.
+    await sleep(FLOOR_GAP_MS);
   }
   return [
     row(`api: ${kind} storage.local.set (call book, 500 ended ids)`, storageMs, undefined, 'from an extension page; the engine awaits one such write per event before a pop'),
@@ -245,7 +248,8 @@ async function wakeUp(ext: ExtensionBrowser, p: BenchPeers): Promise<BenchRow[]>
     await session.detach();
     await waitFor('the stopped worker to drop its stream', () => p.sim.state().ws === 0 || undefined, 10_000);
     const number = nextNumber();
-    const played = p.sim.play(ringingCall(`wake${serial}`, number, 3000), { speed: 1 });
+    // Rings for 1 s: ten times the sleep below plus the woken worker's 300-ms target.
+    const played = p.sim.play(ringingCall(`wake${serial}`, number, 1000), { speed: 1 });
     if (!played.ok) throw new Error(played.error);
     await sleep(100);
     const woken = hrNow();

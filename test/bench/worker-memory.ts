@@ -4,11 +4,11 @@ import { launchWithExtension, waitFor } from '../e2e/harness/launch';
 import type { BenchRow } from './measure';
 
 /**
- * A call costs the worker ~45 ms of storage and CRM round trips (about 22 calls/s here), so the
- * default run stops at 3,000 calls to keep `npm run bench` under 10 minutes;
+ * A call costs the worker ~45 ms of storage and CRM round trips (about 20 calls/s here), so the
+ * default run stops at 2,000 calls to keep `npm run bench` under 10 minutes;
  * `CTIPOP_BENCH_MEMORY_CALLS=10000 npm run bench -- worker-memory` runs the full figure (8+ minutes).
  */
-const CALLS = Number(process.env.CTIPOP_BENCH_MEMORY_CALLS ?? 3000);
+const CALLS = Number(process.env.CTIPOP_BENCH_MEMORY_CALLS ?? 2000);
 const BATCH = 50;
 /** Calls injected ahead of the post-call records the CRM has received. */
 const WINDOW = 60;
