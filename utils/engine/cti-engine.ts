@@ -252,11 +252,16 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
     }
   }
 
+  /** Per call, how many of its steps wait for their event's write before they react. */
+  const waiting = new Map<string, number>();
+
   /**
    * One storage write per event: a pop the event calls for is marked in the same write, so the
    * pop itself needs none (a worker killed after the write misses that pop rather than showing
    * it twice after the restart). The event is applied as it arrives and its write is pipelined
-   * (book-writes.ts), not queued behind the previous event's.
+   * (book-writes.ts), not queued behind the previous event's. A lookup needs nothing stored, so
+   * it starts as its frame arrives, not after the write (the pop it delays waits for the write
+   * anyway), unless an earlier step of the call still waits: a call's steps react in order.
    */
   function process(event: CallEvent, arrivedAt: number): Promise<void> {
     const result = applyEvent(book, event);
@@ -275,10 +280,24 @@ export function createEngine(deps: EngineDeps, initial: CallBook) {
     // A failed write (storage full, profile gone) must not stop the calls: they go on, and only
     // the guarantee against a second pop after a restart is lost for this event.
     const written = save().catch(() => undefined);
+    const later: Lifecycle[] = [];
+    for (const step of result.steps) {
+      const id = step.call.id;
+      if ((step.step === 'offered' || step.step === 'application') && !waiting.has(id)) void react(step, arrivedAt, reserved);
+      else {
+        later.push(step);
+        waiting.set(id, (waiting.get(id) ?? 0) + 1);
+      }
+    }
     queue = Promise.all([queue, written]).then(() => {
       // The card shows the new state at once, even while the call's own work (lookup, pop) waits.
       deps.onChange(event.callId);
-      for (const step of result.steps) void react(step, arrivedAt, reserved);
+      for (const step of later) {
+        const left = (waiting.get(step.call.id) ?? 1) - 1;
+        if (left > 0) waiting.set(step.call.id, left);
+        else waiting.delete(step.call.id);
+        void react(step, arrivedAt, reserved);
+      }
     });
     return queue;
   }

@@ -192,6 +192,36 @@ describe('CTI engine', () => {
     expect(steps).toEqual(['pop']);
   });
 
+  it('starts a lookup as its frame arrives, before the event is written, but keeps a call\'s steps in order', async () => {
+    const settings = settingsSchema.parse({
+      cti: { inboundUrl: `${CRM}/lookup`, popupUrl: `${CRM}/pop`, applicationRules: [{ type: 'queue', name: 'support', url: `${CRM}/queue` }] },
+    });
+    const steps: string[] = [];
+    const writes: (() => void)[] = [];
+    const engine = createEngine({
+      settings: () => settings, now: () => 5,
+      lookup: async (url) => (steps.push(`lookup ${new URL(url).pathname}`), { outcome: 'ok', status: 200, ms: 1, body: '<ipbx/>' }),
+      pop: async () => void steps.push('pop'),
+      queuePostCall: async () => undefined,
+      saveBook: () => new Promise<void>((done) => writes.push(done)),
+      onEnded: () => undefined, onChange: () => undefined,
+    }, emptyBook());
+    const [offered, ringing] = call();
+    const handled = [engine.handle(offered!)];
+    await vi.waitFor(() => expect(steps).toEqual(['lookup /lookup']));
+    expect(writes).toHaveLength(1); // its write is still under way
+    // The ringing step waits for its write, so the queue lookup behind it must wait too: it
+    // would otherwise hold up the pop.
+    handled.push(engine.handle(ringing!), engine.handle({ type: 'application', callId: 'c1', at: 1_200, application: { type: 'queue', name: 'support' } }));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(steps).toEqual(['lookup /lookup']);
+    for (const done of writes.splice(0)) done();
+    await Promise.all(handled);
+    await vi.waitFor(() => expect(steps).toEqual(['lookup /lookup', 'pop', 'lookup /queue']));
+    for (const done of writes.splice(0)) done();
+    await engine.idle();
+  });
+
   it('pops a call that ends before its pop is shown: while its ringing is written, or during its lookup', async () => {
     const quick = setup({ cti: { popupUrl: `${CRM}/pop` } });
     const [offered, ringing, , ended] = call();
